@@ -1,0 +1,88 @@
+import type { ExpressionBuilder, ExpressionWrapper, SqlBool } from 'kysely';
+import type { AccessLevel, Database, PublicationStatus, Role } from './db/schema.ts';
+
+/**
+ * THE access policy. Every route that reveals a publication — page, API, cover, file, search
+ * hit, feed — asks this module, so the rules live in exactly one place.
+ *
+ * - anonymous readers: published, public, not under embargo;
+ * - employees: also internal;
+ * - librarians and admins: everything, including drafts, withdrawn and embargoed records.
+ */
+
+/** Who is asking. `null` is the anonymous public reader. */
+export type Viewer = { id: number; role: Role } | null;
+
+const ROLE_RANK: Record<Role, number> = { employee: 1, librarian: 2, admin: 3 };
+
+/** The minimal facts about a publication the policy needs. */
+export interface AccessFacts {
+	access: AccessLevel;
+	status: PublicationStatus;
+	embargo_until: string | null;
+}
+
+/** True when the viewer holds at least the given role (admin ⊃ librarian ⊃ employee). */
+export function hasRole(viewer: Viewer, role: Role): boolean {
+	return viewer !== null && ROLE_RANK[viewer.role] >= ROLE_RANK[role];
+}
+
+/** Staff (librarians and admins) see and manage every record. */
+export function isStaff(viewer: Viewer): boolean {
+	return hasRole(viewer, 'librarian');
+}
+
+/** Access levels whose published records the viewer may discover. */
+export function visibleAccessLevels(viewer: Viewer): AccessLevel[] {
+	if (isStaff(viewer)) return ['public', 'internal', 'restricted'];
+	if (hasRole(viewer, 'employee')) return ['public', 'internal'];
+	return ['public'];
+}
+
+/** Today's date as `YYYY-MM-DD` in UTC, the form embargo dates are stored in. */
+export function today(now: Date = new Date()): string {
+	return now.toISOString().slice(0, 10);
+}
+
+/** May the viewer know this publication exists and see its metadata? */
+export function canSeePublication(viewer: Viewer, pub: AccessFacts, now = new Date()): boolean {
+	if (isStaff(viewer)) return true;
+	if (pub.status !== 'published') return false;
+	if (pub.embargo_until && pub.embargo_until > today(now)) return false;
+	return visibleAccessLevels(viewer).includes(pub.access);
+}
+
+/** May the viewer read the publication's content (file, cover, page text)? */
+export function canReadContent(viewer: Viewer, pub: AccessFacts, now = new Date()): boolean {
+	return canSeePublication(viewer, pub, now);
+}
+
+/** May the viewer catalogue (create, edit, publish, withdraw) publications? */
+export function canEditCatalog(viewer: Viewer): boolean {
+	return isStaff(viewer);
+}
+
+/** May the viewer manage accounts? */
+export function canManageAccounts(viewer: Viewer): boolean {
+	return hasRole(viewer, 'admin');
+}
+
+/**
+ * The same rule as `canSeePublication`, as a SQL condition on the `publications` table, so
+ * lists, counts and facets are computed only over what the viewer may see.
+ */
+export function visibleTo(viewer: Viewer, now = new Date()) {
+	return (
+		eb: ExpressionBuilder<Database, 'publications'>
+	): ExpressionWrapper<Database, 'publications', SqlBool> => {
+		if (isStaff(viewer)) return eb.lit(1).$castTo<SqlBool>() as never;
+		return eb.and([
+			eb('publications.status', '=', 'published'),
+			eb('publications.access', 'in', visibleAccessLevels(viewer)),
+			eb.or([
+				eb('publications.embargo_until', 'is', null),
+				eb('publications.embargo_until', '<=', today(now))
+			])
+		]);
+	};
+}

@@ -1,0 +1,360 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { Database, PublicationRow } from '../db/schema.ts';
+import { canSeePublication, isStaff, visibleTo, type Viewer } from '../access.ts';
+import { NotFound } from '../errors.ts';
+import type {
+	AccessLevel,
+	CatalogFacets,
+	FacetCount,
+	Page,
+	Publication,
+	PublicationType
+} from '../../types.ts';
+
+/** Largest page a caller may ask for; keeps one request from dumping the catalog. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export type CatalogSort = 'newest' | 'oldest' | 'title' | 'added';
+
+/** Filters shared by the browse page and `GET /api/v1/publications`. */
+export interface CatalogQuery {
+	q?: string;
+	types?: PublicationType[];
+	year?: number;
+	yearFrom?: number;
+	yearTo?: number;
+	subject?: string;
+	series?: string;
+	access?: AccessLevel;
+	language?: string;
+	sort?: CatalogSort;
+	page?: number;
+	pageSize?: number;
+}
+
+type PubQuery<O = object> = SelectQueryBuilder<Database, 'publications', O>;
+
+/** Lower-cased trimmed key under which a subject name is unique. */
+export function subjectKey(name: string): string {
+	return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function escapeLike(s: string): string {
+	return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+type Facet = 'type' | 'year' | 'subject';
+
+/** Applies every filter of `q` except the facet named in `except` (facets count without their own filter). */
+function applyFilters(query: PubQuery, viewer: Viewer, q: CatalogQuery, except?: Facet): PubQuery {
+	let qb = query.where(visibleTo(viewer));
+	if (q.types?.length && except !== 'type') qb = qb.where('publications.type', 'in', q.types);
+	if (except !== 'year') {
+		if (q.year !== undefined) qb = qb.where('publications.year', '=', q.year);
+		if (q.yearFrom !== undefined) qb = qb.where('publications.year', '>=', q.yearFrom);
+		if (q.yearTo !== undefined) qb = qb.where('publications.year', '<=', q.yearTo);
+	}
+	if (q.subject && except !== 'subject') {
+		const key = subjectKey(q.subject);
+		qb = qb.where(({ exists, selectFrom }) =>
+			exists(
+				selectFrom('publication_subjects as ps')
+					.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+					.select(sql`1`.as('one'))
+					.whereRef('ps.publication_id', '=', 'publications.id')
+					.where('s.name_key', '=', key)
+			)
+		);
+	}
+	if (q.series) {
+		const slug = q.series;
+		qb = qb.where(({ exists, selectFrom }) =>
+			exists(
+				selectFrom('series as sr')
+					.select(sql`1`.as('one'))
+					.whereRef('sr.id', '=', 'publications.series_id')
+					.where('sr.slug', '=', slug)
+			)
+		);
+	}
+	if (q.access) qb = qb.where('publications.access', '=', q.access);
+	if (q.language) qb = qb.where('publications.language', '=', q.language);
+	const text = q.q?.trim();
+	if (text) {
+		// Plain substring match over the main descriptive fields. Full-text search with stemming
+		// and ranking lives in the search module; this keeps browse usable without it.
+		for (const word of text.split(/\s+/).slice(0, 8)) {
+			const like = `%${escapeLike(word)}%`;
+			qb = qb.where(({ or, eb, exists, selectFrom }) =>
+				or([
+					sql<boolean>`${sql.ref('publications.title')} like ${like} escape '\\'`,
+					sql<boolean>`${sql.ref('publications.subtitle')} like ${like} escape '\\'`,
+					sql<boolean>`${sql.ref('publications.abstract')} like ${like} escape '\\'`,
+					sql<boolean>`${sql.ref('publications.regulation_number')} like ${like} escape '\\'`,
+					eb('publications.isbn', '=', word),
+					exists(
+						selectFrom('publication_authors as pa')
+							.select(sql`1`.as('one'))
+							.whereRef('pa.publication_id', '=', 'publications.id')
+							.where(sql<boolean>`pa.name like ${like} escape '\\'`)
+					)
+				])
+			);
+		}
+	}
+	return qb;
+}
+
+function orderBy<O>(qb: PubQuery<O>, sort: CatalogSort): PubQuery<O> {
+	// A record without a full date sorts by its year as if published at the end of that year.
+	const date = sql`coalesce(publications.published_date, publications.year || '-12-31', '')`;
+	switch (sort) {
+		case 'oldest':
+			return qb.orderBy(date, 'asc').orderBy('publications.id', 'asc');
+		case 'title':
+			return qb.orderBy(sql`publications.title collate nocase`).orderBy('publications.id');
+		case 'added':
+			return qb.orderBy('publications.created_at', 'desc').orderBy('publications.id', 'desc');
+		default:
+			return qb.orderBy(date, 'desc').orderBy('publications.id', 'desc');
+	}
+}
+
+/** Clamps paging input to sane bounds. */
+export function paging(q: { page?: number; pageSize?: number }): {
+	page: number;
+	pageSize: number;
+} {
+	const pageSize = Math.min(Math.max(1, q.pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+	const page = Math.max(1, q.page ?? 1);
+	return { page, pageSize };
+}
+
+/** Lists the publications the viewer may see, filtered, sorted and paginated. */
+export async function list(
+	db: Db,
+	viewer: Viewer,
+	q: CatalogQuery = {}
+): Promise<Page<Publication>> {
+	const { page, pageSize } = paging(q);
+	const base = applyFilters(db.selectFrom('publications'), viewer, q);
+	const { total } = await base
+		.select((eb) => eb.fn.countAll<number>().as('total'))
+		.executeTakeFirstOrThrow();
+	const rows = await orderBy(base.selectAll('publications'), q.sort ?? 'newest')
+		.limit(pageSize)
+		.offset((page - 1) * pageSize)
+		.execute();
+	return { total: Number(total), page, pageSize, items: await hydrate(db, rows) };
+}
+
+/** Counts per type, year and subject over what the viewer may see, each without its own filter. */
+export async function facets(db: Db, viewer: Viewer, q: CatalogQuery = {}): Promise<CatalogFacets> {
+	const toCounts = (
+		rows: { value: string | number | null; count: number | bigint }[]
+	): FacetCount[] =>
+		rows
+			.filter((r) => r.value !== null)
+			.map((r) => ({ value: String(r.value), count: Number(r.count) }));
+	const type = await applyFilters(db.selectFrom('publications'), viewer, q, 'type')
+		.select(['publications.type as value', (eb) => eb.fn.countAll<number>().as('count')])
+		.groupBy('publications.type')
+		.orderBy('count', 'desc')
+		.execute();
+	const year = await applyFilters(db.selectFrom('publications'), viewer, q, 'year')
+		.select(['publications.year as value', (eb) => eb.fn.countAll<number>().as('count')])
+		.groupBy('publications.year')
+		.orderBy('publications.year', 'desc')
+		.execute();
+	const subject = await applyFilters(db.selectFrom('publications'), viewer, q, 'subject')
+		.innerJoin('publication_subjects as ps', 'ps.publication_id', 'publications.id')
+		.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+		.select(['s.name as value', (eb) => eb.fn.countAll<number>().as('count')])
+		.groupBy('s.id')
+		.orderBy('count', 'desc')
+		.orderBy('s.name')
+		.limit(30)
+		.execute();
+	return { type: toCounts(type), year: toCounts(year), subject: toCounts(subject) };
+}
+
+/**
+ * One publication, if the viewer may see it. Throws NotFound both when it does not exist and
+ * when the viewer may not know it exists: the two must be indistinguishable.
+ */
+export async function findById(db: Db, viewer: Viewer, id: number): Promise<Publication> {
+	const row = await db
+		.selectFrom('publications')
+		.selectAll()
+		.where('id', '=', id)
+		.executeTakeFirst();
+	if (!row || !canSeePublication(viewer, row)) throw new NotFound('error.publicationNotFound');
+	const [pub] = await hydrate(db, [row]);
+	return pub;
+}
+
+/** The raw access facts of a publication (for routes serving its content). */
+export async function accessFacts(db: Db, id: number) {
+	return db
+		.selectFrom('publications')
+		.select(['id', 'access', 'status', 'embargo_until', 'downloadable', 'title'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+}
+
+/** The previous and next issues in the same series that the viewer may see. */
+export async function seriesNeighbours(
+	db: Db,
+	viewer: Viewer,
+	pub: Publication
+): Promise<{ previous: Publication | null; next: Publication | null }> {
+	if (!pub.series || pub.volume === null || pub.issue === null)
+		return { previous: null, next: null };
+	const seriesId = pub.series.id;
+	const base = () =>
+		db
+			.selectFrom('publications')
+			.selectAll('publications')
+			.where(visibleTo(viewer))
+			.where('publications.series_id', '=', seriesId)
+			.where('publications.volume', 'is not', null)
+			.where('publications.issue_number', 'is not', null);
+	const vol = pub.volume;
+	const iss = pub.issue;
+	const prev = await base()
+		.where((eb) =>
+			eb.or([
+				eb('publications.volume', '<', vol),
+				eb.and([eb('publications.volume', '=', vol), eb('publications.issue_number', '<', iss)])
+			])
+		)
+		.orderBy('publications.volume', 'desc')
+		.orderBy('publications.issue_number', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	const next = await base()
+		.where((eb) =>
+			eb.or([
+				eb('publications.volume', '>', vol),
+				eb.and([eb('publications.volume', '=', vol), eb('publications.issue_number', '>', iss)])
+			])
+		)
+		.orderBy('publications.volume', 'asc')
+		.orderBy('publications.issue_number', 'asc')
+		.limit(1)
+		.executeTakeFirst();
+	const one = async (row: PublicationRow | undefined) =>
+		row ? (await hydrate(db, [row]))[0] : null;
+	return { previous: await one(prev), next: await one(next) };
+}
+
+/** The cover file of a publication whose content the viewer may read, or null. */
+export async function currentFile(db: Db, publicationId: number) {
+	return db
+		.selectFrom('files')
+		.selectAll()
+		.where('publication_id', '=', publicationId)
+		.where('is_current', '=', 1)
+		.executeTakeFirst();
+}
+
+/** Maps rows to the `Publication` shape, loading authors, subjects, series and file facts in batches. */
+export async function hydrate(db: Db, rows: PublicationRow[]): Promise<Publication[]> {
+	if (rows.length === 0) return [];
+	const ids = rows.map((r) => r.id);
+	const [authors, subjects, files, series, copies] = await Promise.all([
+		db
+			.selectFrom('publication_authors')
+			.select(['publication_id', 'name'])
+			.where('publication_id', 'in', ids)
+			.orderBy('publication_id')
+			.orderBy('position')
+			.execute(),
+		db
+			.selectFrom('publication_subjects as ps')
+			.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+			.select(['ps.publication_id', 's.name'])
+			.where('ps.publication_id', 'in', ids)
+			.orderBy('ps.publication_id')
+			.orderBy('ps.position')
+			.execute(),
+		db
+			.selectFrom('files')
+			.select(['publication_id', 'pages', 'has_text_layer', 'thumbnail_key', 'sha256'])
+			.where('publication_id', 'in', ids)
+			.where('is_current', '=', 1)
+			.execute(),
+		db
+			.selectFrom('series')
+			.select(['id', 'slug', 'title'])
+			.where(
+				'id',
+				'in',
+				rows.map((r) => r.series_id ?? -1)
+			)
+			.execute(),
+		db
+			.selectFrom('items')
+			.select(['publication_id', (eb) => eb.fn.countAll<number>().as('n')])
+			.where('publication_id', 'in', ids)
+			.where('status', '!=', 'withdrawn')
+			.groupBy('publication_id')
+			.execute()
+	]);
+	const group = <T extends { publication_id: number }>(list: T[]) => {
+		const m = new Map<number, T[]>();
+		for (const x of list) m.set(x.publication_id, [...(m.get(x.publication_id) ?? []), x]);
+		return m;
+	};
+	const authorsBy = group(authors);
+	const subjectsBy = group(subjects);
+	const fileBy = new Map(files.map((f) => [f.publication_id, f]));
+	const seriesBy = new Map(series.map((s) => [s.id, s]));
+	const copiesBy = new Map(copies.map((c) => [c.publication_id, Number(c.n)]));
+	return rows.map((r) => {
+		const file = fileBy.get(r.id);
+		return {
+			id: r.id,
+			type: r.type,
+			title: r.title,
+			subtitle: r.subtitle,
+			authors: (authorsBy.get(r.id) ?? []).map((a) => a.name),
+			publisher: r.publisher,
+			place: r.place,
+			year: r.year,
+			publishedDate: r.published_date,
+			language: r.language,
+			abstract: r.abstract,
+			subjects: (subjectsBy.get(r.id) ?? []).map((s) => s.name),
+			isbn: r.isbn,
+			issn: r.issn,
+			regulationNumber: r.regulation_number,
+			edition: r.edition,
+			series: r.series_id ? (seriesBy.get(r.series_id) ?? null) : null,
+			volume: r.volume,
+			issue: r.issue_number,
+			callNumber: r.call_number,
+			access: r.access,
+			status: r.status,
+			embargoUntil: r.embargo_until,
+			downloadable: r.downloadable === 1,
+			pages: file?.pages ?? null,
+			hasFile: !!file,
+			hasTextLayer: file ? file.has_text_layer === 1 : null,
+			// The sha in the URL makes the cover cacheable forever and busts it on file replacement.
+			cover: file?.thumbnail_key
+				? `/publications/${r.id}/cover?v=${file.sha256.slice(0, 12)}`
+				: null,
+			copies: copiesBy.get(r.id) ?? 0,
+			createdAt: r.created_at,
+			updatedAt: r.updated_at
+		};
+	});
+}
+
+/** True when the viewer is staff and so may filter by access level. */
+export function mayFilterByAccess(viewer: Viewer): boolean {
+	return isStaff(viewer);
+}

@@ -1,0 +1,55 @@
+import {
+	PUBLICATION_TYPES,
+	ACCESS_LEVELS,
+	type PublicationType,
+	type AccessLevel
+} from '../../types.ts';
+import { DomainError } from '../errors.ts';
+import { intParam } from '../http.ts';
+import type { CatalogQuery, CatalogSort } from './publications.ts';
+
+const SORTS: CatalogSort[] = ['newest', 'oldest', 'title', 'added'];
+
+function invalid(name: string): DomainError {
+	return new DomainError(400, 'invalid_parameter', 'error.invalidParam', { name });
+}
+
+/**
+ * Parses catalog filters from a URL (browse page and API share this). Unknown values are a
+ * 400 with the parameter named, never silently ignored.
+ */
+export function parseCatalogQuery(url: URL): CatalogQuery {
+	const p = url.searchParams;
+	const types = p
+		.getAll('type')
+		.flatMap((t) => t.split(','))
+		.map((t) => t.trim())
+		.filter(Boolean);
+	if (types.some((t) => !(PUBLICATION_TYPES as readonly string[]).includes(t)))
+		throw invalid('type');
+	const access = p.get('access') || undefined;
+	if (access && !(ACCESS_LEVELS as readonly string[]).includes(access)) throw invalid('access');
+	const sort = p.get('sort') || undefined;
+	if (sort && !SORTS.includes(sort as CatalogSort)) throw invalid('sort');
+	const text = (name: string, max = 200) => {
+		const v = p.get(name)?.trim();
+		if (v && v.length > max) throw invalid(name);
+		return v || undefined;
+	};
+	const language = text('lang', 5);
+	if (language && !['id', 'en'].includes(language)) throw invalid('lang');
+	return {
+		q: text('q', 500),
+		types: types as PublicationType[],
+		year: intParam(url, 'year', 1000, 9999),
+		yearFrom: intParam(url, 'yearFrom', 1000, 9999),
+		yearTo: intParam(url, 'yearTo', 1000, 9999),
+		subject: text('subject'),
+		series: text('series'),
+		access: access as AccessLevel | undefined,
+		language,
+		sort: sort as CatalogSort | undefined,
+		page: intParam(url, 'page', 1, 100_000),
+		pageSize: intParam(url, 'pageSize', 1, 100)
+	};
+}

@@ -1,0 +1,34 @@
+import path from 'node:path';
+
+/** Reads a positive integer from the environment, falling back when unset or invalid. */
+function intFromEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw.trim() === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n <= 0) {
+		throw new Error(`${name} must be a positive integer, got "${raw}"`);
+	}
+	return n;
+}
+
+/**
+ * Runtime configuration from environment variables (documented in the README).
+ * Read lazily so tests and CLI scripts can set DATA_DIR before first use.
+ */
+export const config = {
+	get dataDir(): string {
+		return path.resolve(process.env.DATA_DIR || './data');
+	},
+	get databaseFile(): string {
+		return path.join(this.dataDir, 'perpustakaan.sqlite');
+	},
+	get maxUploadMb(): number {
+		return intFromEnv('MAX_UPLOAD_MB', 200);
+	},
+	get sessionDays(): number {
+		return intFromEnv('SESSION_DAYS', 14);
+	},
+	get logLevel(): string {
+		return process.env.LOG_LEVEL || 'info';
+	}
+};

@@ -1,0 +1,268 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A column the database fills by default but that may be set explicitly. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export type PublicationType =
+	'magazine_issue' | 'book' | 'regulation' | 'report' | 'article' | 'other';
+export type AccessLevel = 'public' | 'internal' | 'restricted';
+export type PublicationStatus = 'draft' | 'published' | 'withdrawn';
+export type Role = 'employee' | 'librarian' | 'admin';
+export type ItemStatus =
+	'available' | 'on_loan' | 'on_hold_shelf' | 'lost' | 'damaged' | 'withdrawn';
+
+export interface UsersTable {
+	id: Generated<number>;
+	nip: string | null;
+	email: string | null;
+	name: string;
+	role: Role;
+	member_type: Defaulted<string>;
+	unit: string | null;
+	password_hash: string | null;
+	must_change_password: Defaulted<number>;
+	active: Defaulted<number>;
+	created_at: Defaulted<string>;
+	updated_at: Defaulted<string>;
+	deactivated_at: string | null;
+}
+
+export interface SessionsTable {
+	id: Generated<number>;
+	user_id: number;
+	token_hash: string;
+	created_at: Defaulted<string>;
+	last_seen_at: Defaulted<string>;
+	expires_at: string;
+	revoked_at: string | null;
+	user_agent: string | null;
+	ip: string | null;
+}
+
+export interface ApiTokensTable {
+	id: Generated<number>;
+	user_id: number;
+	name: string;
+	token_hash: string;
+	created_at: Defaulted<string>;
+	last_used_at: string | null;
+	revoked_at: string | null;
+}
+
+export interface LoginAttemptsTable {
+	id: Generated<number>;
+	username: string;
+	ip: string;
+	success: number;
+	at: Defaulted<string>;
+}
+
+export interface SeriesTable {
+	id: Generated<number>;
+	slug: string;
+	title: string;
+	issn: string | null;
+	publisher: string | null;
+	description: string | null;
+	created_at: Defaulted<string>;
+}
+
+export interface PublicationsTable {
+	id: Generated<number>;
+	type: PublicationType;
+	title: string;
+	subtitle: string | null;
+	publisher: string | null;
+	place: string | null;
+	year: number | null;
+	published_date: string | null;
+	language: Defaulted<string>;
+	abstract: string | null;
+	isbn: string | null;
+	issn: string | null;
+	regulation_number: string | null;
+	edition: string | null;
+	series_id: number | null;
+	volume: number | null;
+	issue_number: number | null;
+	call_number: string | null;
+	access: Defaulted<AccessLevel>;
+	embargo_until: string | null;
+	status: Defaulted<PublicationStatus>;
+	withdrawn_reason: string | null;
+	downloadable: Defaulted<number>;
+	digital_copies: Defaulted<number>;
+	created_by: number | null;
+	updated_by: number | null;
+	created_at: Defaulted<string>;
+	updated_at: Defaulted<string>;
+	published_at: string | null;
+}
+
+export interface PublicationAuthorsTable {
+	publication_id: number;
+	position: number;
+	name: string;
+}
+
+export interface SubjectsTable {
+	id: Generated<number>;
+	name: string;
+	name_key: string;
+}
+
+export interface PublicationSubjectsTable {
+	publication_id: number;
+	subject_id: number;
+	position: Defaulted<number>;
+}
+
+export interface FilesTable {
+	id: Generated<number>;
+	publication_id: number;
+	version: number;
+	is_current: Defaulted<number>;
+	sha256: string;
+	bytes: number;
+	pages: number;
+	has_text_layer: number;
+	storage_key: string;
+	thumbnail_key: string | null;
+	original_name: string | null;
+	mime_type: Defaulted<string>;
+	pdf_title: string | null;
+	pdf_author: string | null;
+	created_by: number | null;
+	created_at: Defaulted<string>;
+}
+
+export interface PageTextsTable {
+	file_id: number;
+	page: number;
+	text: string;
+}
+
+export interface ItemsTable {
+	id: Generated<number>;
+	publication_id: number;
+	barcode: string;
+	location: string | null;
+	call_number: string | null;
+	condition: Defaulted<string>;
+	status: Defaulted<ItemStatus>;
+	created_at: Defaulted<string>;
+	updated_at: Defaulted<string>;
+}
+
+export interface LoanPoliciesTable {
+	id: Generated<number>;
+	member_type: string;
+	publication_type: string;
+	loan_days: number;
+	max_loans: number;
+	max_renewals: number;
+	hold_pickup_days: number;
+	fine_per_day: Defaulted<number>;
+}
+
+export interface HolidaysTable {
+	date: string;
+	name: string;
+}
+
+export interface LoansTable {
+	id: Generated<number>;
+	kind: Defaulted<'physical' | 'digital'>;
+	item_id: number | null;
+	publication_id: number;
+	user_id: number;
+	loaned_at: string;
+	due_at: string;
+	returned_at: string | null;
+	renewals: Defaulted<number>;
+	checked_out_by: number | null;
+	returned_by: number | null;
+}
+
+export interface LoanRenewalsTable {
+	id: Generated<number>;
+	loan_id: number;
+	renewed_at: string;
+	previous_due_at: string;
+	new_due_at: string;
+	renewed_by: number | null;
+}
+
+export interface HoldsTable {
+	id: Generated<number>;
+	kind: Defaulted<'physical' | 'digital'>;
+	publication_id: number;
+	user_id: number;
+	item_id: number | null;
+	placed_at: string;
+	ready_at: string | null;
+	pickup_until: string | null;
+	fulfilled_at: string | null;
+	cancelled_at: string | null;
+	expired_at: string | null;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: Defaulted<string>;
+	actor_id: number | null;
+	action: string;
+	entity: string | null;
+	entity_id: string | null;
+	before: string | null;
+	after: string | null;
+	ip: string | null;
+}
+
+export interface UsageEventsTable {
+	id: Generated<number>;
+	publication_id: number;
+	kind: 'view' | 'download';
+	user_id: number | null;
+	visitor: string;
+	at: Defaulted<string>;
+}
+
+export interface ReadingProgressTable {
+	user_id: number;
+	publication_id: number;
+	page: number;
+	updated_at: Defaulted<string>;
+}
+
+/** The typed shape of the whole database, as Kysely sees it. */
+export interface Database {
+	users: UsersTable;
+	sessions: SessionsTable;
+	api_tokens: ApiTokensTable;
+	login_attempts: LoginAttemptsTable;
+	series: SeriesTable;
+	publications: PublicationsTable;
+	publication_authors: PublicationAuthorsTable;
+	subjects: SubjectsTable;
+	publication_subjects: PublicationSubjectsTable;
+	files: FilesTable;
+	page_texts: PageTextsTable;
+	items: ItemsTable;
+	loan_policies: LoanPoliciesTable;
+	holidays: HolidaysTable;
+	loans: LoansTable;
+	loan_renewals: LoanRenewalsTable;
+	holds: HoldsTable;
+	audit_log: AuditLogTable;
+	usage_events: UsageEventsTable;
+	reading_progress: ReadingProgressTable;
+}
+
+export type PublicationRow = Selectable<PublicationsTable>;
+export type NewPublication = Insertable<PublicationsTable>;
+export type PublicationUpdate = Updateable<PublicationsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type FileRow = Selectable<FilesTable>;
+export type ItemRow = Selectable<ItemsTable>;
+export type SeriesRow = Selectable<SeriesTable>;

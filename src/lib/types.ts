@@ -1,0 +1,97 @@
+/**
+ * Shapes shared by the server and the UI. Table rows never leave `lib/server`; these are what
+ * pages, components and the JSON API see.
+ */
+
+export const PUBLICATION_TYPES = [
+	'magazine_issue',
+	'book',
+	'regulation',
+	'report',
+	'article',
+	'other'
+] as const;
+export type PublicationType = (typeof PUBLICATION_TYPES)[number];
+
+export const ACCESS_LEVELS = ['public', 'internal', 'restricted'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export const STATUSES = ['draft', 'published', 'withdrawn'] as const;
+export type PublicationStatus = (typeof STATUSES)[number];
+
+export const LANGUAGES = ['id', 'en'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+export type Role = 'employee' | 'librarian' | 'admin';
+
+export interface SeriesRef {
+	id: number;
+	slug: string;
+	title: string;
+}
+
+/** A publication as the UI and the JSON API see it. */
+export interface Publication {
+	id: number;
+	type: PublicationType;
+	title: string;
+	subtitle: string | null;
+	authors: string[];
+	publisher: string | null;
+	place: string | null;
+	year: number | null;
+	publishedDate: string | null;
+	language: string;
+	abstract: string | null;
+	subjects: string[];
+	isbn: string | null;
+	issn: string | null;
+	regulationNumber: string | null;
+	edition: string | null;
+	series: SeriesRef | null;
+	volume: number | null;
+	issue: number | null;
+	callNumber: string | null;
+	access: AccessLevel;
+	status: PublicationStatus;
+	embargoUntil: string | null;
+	downloadable: boolean;
+	/** Page count of the current PDF, null for records without a file (physical collection). */
+	pages: number | null;
+	hasFile: boolean;
+	hasTextLayer: boolean | null;
+	/** URL of the cover thumbnail, null when there is no file. */
+	cover: string | null;
+	copies: number;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface Page<T> {
+	total: number;
+	page: number;
+	pageSize: number;
+	items: T[];
+}
+
+export interface FacetCount {
+	value: string;
+	count: number;
+}
+
+export interface CatalogFacets {
+	type: FacetCount[];
+	year: FacetCount[];
+	subject: FacetCount[];
+}
+
+/** The signed-in user as the UI sees them. */
+export interface SessionUser {
+	id: number;
+	name: string;
+	nip: string | null;
+	email: string | null;
+	role: Role;
+	memberType: string;
+	unit: string | null;
+}

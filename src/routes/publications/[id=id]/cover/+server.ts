@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db/index.ts';
+import { canReadContent } from '$lib/server/access.ts';
+import * as publications from '$lib/server/catalog/publications.ts';
+import * as storage from '$lib/server/storage/index.ts';
+import { viewerOf } from '$lib/server/request.ts';
+import { translator } from '$lib/i18n/index.ts';
+import type { RequestHandler } from './$types';
+
+/** The cover thumbnail, served only to those the policy lets read the publication. */
+export const GET: RequestHandler = async ({ params, locals }) => {
+	const db = await getDb();
+	const t = translator(locals.lang);
+	const facts = await publications.accessFacts(db, Number(params.id));
+	if (!facts || !canReadContent(viewerOf(locals.user), facts)) error(404, t('error.notFound'));
+	const file = await publications.currentFile(db, facts.id);
+	if (!file?.thumbnail_key) error(404, t('error.notFound'));
+	const info = await storage.stat(file.thumbnail_key);
+	if (!info) error(404, t('error.notFound'));
+	const stream = Readable.toWeb(fs.createReadStream(storage.pathOf(file.thumbnail_key)));
+	return new Response(stream as ReadableStream, {
+		headers: {
+			'Content-Type': 'image/png',
+			'Content-Length': String(info.bytes),
+			// Covers of public records may sit in shared caches; others only in the reader's own.
+			'Cache-Control':
+				facts.access === 'public' ? 'public, max-age=86400' : 'private, max-age=3600',
+			ETag: `"${file.sha256.slice(0, 16)}"`
+		}
+	});
+};

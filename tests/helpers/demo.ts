@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEMO_PASSWORD, DEMO_SEED_DIR, ROOT, TEST_DIR } from './env.ts';
+
+/**
+ * Seeds the demo catalog once per test run into DEMO_SEED_DIR with the real seeding script
+ * (the same one `npm run demo` uses). Safe to call from several global setups.
+ */
+export function ensureDemoSeed(): string {
+	const marker = path.join(DEMO_SEED_DIR, '.complete');
+	if (fs.existsSync(marker)) return DEMO_SEED_DIR;
+	fs.rmSync(DEMO_SEED_DIR, { recursive: true, force: true });
+	const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/seed-demo.ts'], {
+		cwd: ROOT,
+		env: { ...process.env, DATA_DIR: DEMO_SEED_DIR, DEMO_PASSWORD, LOG_LEVEL: 'warn' },
+		encoding: 'utf8'
+	});
+	if (r.status !== 0) throw new Error(`seeding the demo catalog failed:\n${r.stdout}\n${r.stderr}`);
+	fs.writeFileSync(marker, new Date().toISOString());
+	return DEMO_SEED_DIR;
+}
+
+/** A private copy of the seeded demo data for a test that changes things. */
+export function copyDemoData(): string {
+	const dir = path.join(TEST_DIR, 'tmp', crypto.randomUUID());
+	fs.mkdirSync(path.dirname(dir), { recursive: true });
+	fs.cpSync(ensureDemoSeed(), dir, { recursive: true });
+	return dir;
+}
+
+/** A fresh empty data directory. */
+export function emptyDataDir(): string {
+	const dir = path.join(TEST_DIR, 'tmp', crypto.randomUUID());
+	fs.mkdirSync(dir, { recursive: true });
+	return dir;
+}
