@@ -42,9 +42,14 @@ if (!fs.existsSync(chromium)) {
 	if (process.getuid?.() === 0) {
 		const ok =
 			run('installing Debian chromium (apt-get update)', 'apt-get', ['update', '-qq']) &&
-			run('installing Debian chromium', 'apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-liberation'], {
-				env: { ...env, DEBIAN_FRONTEND: 'noninteractive' }
-			});
+			run(
+				'installing Debian chromium',
+				'apt-get',
+				['install', '-y', '-qq', 'chromium', 'fonts-liberation'],
+				{
+					env: { ...env, DEBIAN_FRONTEND: 'noninteractive' }
+				}
+			);
 		if (!ok || !fs.existsSync(chromium)) {
 			console.error('Could not install chromium with apt-get; browser tests cannot run.');
 			failed++;
@@ -62,12 +67,26 @@ if (!fs.existsSync(chromium)) {
 // 2. Quality gates
 const bin = (name) => path.join('node_modules', '.bin', name);
 run('svelte-kit sync', bin('svelte-kit'), ['sync']);
-gate('svelte-check', bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--threshold', 'error', '--output', 'human']);
+gate('svelte-check', bin('svelte-check'), [
+	'--tsconfig',
+	'./tsconfig.json',
+	'--threshold',
+	'error',
+	'--output',
+	'human'
+]);
 gate('eslint', bin('eslint'), ['.']);
 gate('prettier --check', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
 
 // 3. Build
-if (!run('vite build', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'])) {
+if (
+	!run('vite build', process.execPath, [
+		'node_modules/vite/bin/vite.js',
+		'build',
+		'--logLevel',
+		'warn'
+	])
+) {
 	failed++;
 	console.log('✗ build failed: skipping the tests that need it');
 	finish();

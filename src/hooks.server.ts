@@ -1,8 +1,22 @@
 import crypto from 'node:crypto';
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import {
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type RequestEvent,
+	type ServerInit
+} from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/index.ts';
 import { log } from '$lib/server/log.ts';
 import * as storage from '$lib/server/storage/index.ts';
+import * as sessions from '$lib/server/accounts/sessions.ts';
+import * as apiTokens from '$lib/server/accounts/api-tokens.ts';
+import * as audit from '$lib/server/audit.ts';
+import { hasRole } from '$lib/server/access.ts';
+import { requiredRole } from '$lib/server/guard.ts';
+import { apiError } from '$lib/server/http.ts';
+import { viewerOf } from '$lib/server/request.ts';
+import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
 
 /** Runs once at start: migrations are applied before the first request is served. */
@@ -20,16 +34,68 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'Cross-Origin-Opener-Policy': 'same-origin'
 };
 
-/** Language, security headers and one structured log line per request. */
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Who is asking: a bearer token (integrations) or the session cookie (people). A bad bearer
+ * token is an error, not a silent downgrade to anonymous.
+ */
+async function authenticate(event: RequestEvent): Promise<Response | null> {
+	const db = await getDb();
+	const header = event.request.headers.get('authorization');
+	if (header) {
+		const m = /^Bearer\s+(\S+)$/i.exec(header);
+		const user = m ? await apiTokens.authenticate(db, m[1]) : null;
+		if (!user)
+			return apiError(401, 'invalid_token', translator(event.locals.lang)('auth.invalidToken'));
+		event.locals.user = user;
+		event.locals.authVia = 'token';
+		return null;
+	}
+	const token = event.cookies.get(sessions.SESSION_COOKIE);
+	if (!token) return null;
+	const session = await sessions.validate(db, token);
+	if (!session) {
+		event.cookies.delete(sessions.SESSION_COOKIE, { path: '/' });
+		return null;
+	}
+	event.locals.user = session.user;
+	event.locals.authVia = 'session';
+	if (session.renewed) setSessionCookie(event, token, session.expiresAt);
+	return null;
+}
+
+/**
+ * Cross-site request forgery: SvelteKit already refuses cross-origin form posts; JSON and
+ * other bodies are checked here. Bearer-token calls carry no ambient credentials and pass.
+ */
+function crossSiteRefusal(event: RequestEvent): Response | null {
+	if (!UNSAFE_METHODS.has(event.request.method) || event.locals.authVia === 'token') return null;
+	const origin = event.request.headers.get('origin');
+	const site = event.request.headers.get('sec-fetch-site');
+	if ((origin && origin !== event.url.origin) || site === 'cross-site') {
+		return apiError(403, 'cross_site', translator(event.locals.lang)('auth.crossSite'));
+	}
+	return null;
+}
+
+/** Language, identity, role-protected areas, security headers and one log line per request. */
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	event.locals.requestId = crypto.randomUUID();
 	event.locals.lang = parseLang(event.cookies.get(LANG_COOKIE));
 	event.locals.user = null;
+	event.locals.authVia = null;
+	event.locals.forbidden = false;
 
-	const response = await resolve(event, {
-		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
-	});
+	const response =
+		(await authenticate(event)) ??
+		crossSiteRefusal(event) ??
+		(await guardArea(event)) ??
+		(await resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
+		}));
+
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}
@@ -43,12 +109,47 @@ export const handle: Handle = async ({ event, resolve }) => {
 			method: event.request.method,
 			path: event.url.pathname,
 			status: response.status,
+			user: (event.locals as App.Locals).user?.id,
 			ms: Math.round(performance.now() - started)
 		},
 		'request'
 	);
 	return response;
 };
+
+/**
+ * Role-protected areas: anonymous → login page; wrong role → 403, audited. A page navigation
+ * is let through flagged `forbidden` so the root layout renders the translated 403 page with the
+ * site around it; anything else (actions, endpoints, data requests) is refused right here.
+ */
+async function guardArea(event: RequestEvent): Promise<Response | null> {
+	const role = requiredRole(event.url.pathname);
+	if (!role) return null;
+	const user = event.locals.user;
+	if (!user) {
+		if (event.request.method !== 'GET') {
+			return apiError(401, 'unauthorized', translator(event.locals.lang)('error.unauthorized'));
+		}
+		redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	}
+	if (hasRole(viewerOf(user), role)) return null;
+	await audit.record(await getDb(), {
+		actorId: user.id,
+		action: 'auth.permission_denied',
+		entity: 'path',
+		entityId: event.url.pathname,
+		ip: clientIp(event)
+	});
+	const isPageNavigation =
+		(event.request.method === 'GET' || event.request.method === 'HEAD') &&
+		!event.isDataRequest &&
+		(event.request.headers.get('accept') ?? '').includes('text/html');
+	if (isPageNavigation) {
+		event.locals.forbidden = true;
+		return null;
+	}
+	return apiError(403, 'forbidden', translator(event.locals.lang)('error.forbidden'));
+}
 
 /** Logs the real error with its stack; the visitor sees only a translated generic message. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

@@ -1,10 +1,13 @@
 import type { TestProject } from 'vitest/node';
+import { publicationId } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		baseUrl: string;
+		dataDir: string;
+		internalId: number;
 	}
 }
 
@@ -14,6 +17,11 @@ let server: RunningServer | undefined;
 export async function setup(project: TestProject): Promise<void> {
 	server = await startServer(copyDemoData());
 	project.provide('baseUrl', server.url);
+	project.provide('dataDir', server.dataDir);
+	project.provide(
+		'internalId',
+		publicationId(server.dataDir, `access = 'internal' and status = 'published'`)
+	);
 }
 
 export async function teardown(): Promise<void> {

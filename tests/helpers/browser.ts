@@ -10,7 +10,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
  */
 export async function launchBrowser(): Promise<Browser> {
 	if (!fs.existsSync(CHROMIUM)) {
-		throw new Error(`Chromium not found at ${CHROMIUM}: run \`npm test\` (installs it) or set CHROMIUM_PATH`);
+		throw new Error(
+			`Chromium not found at ${CHROMIUM}: run \`npm test\` (installs it) or set CHROMIUM_PATH`
+		);
 	}
 	return chromium.launch({
 		executablePath: CHROMIUM,

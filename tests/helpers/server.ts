@@ -35,21 +35,32 @@ export function assertBuilt(): void {
  * Starts the real production server (`node scripts/start.js` → build/) on a free port over
  * the given data directory and waits until /healthz answers 200.
  */
-export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+	dataDir: string,
+	env: Record<string, string> = {}
+): Promise<RunningServer> {
 	assertBuilt();
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	let out = '';
 	const child: ChildProcess = spawn(process.execPath, ['scripts/start.js'], {
 		cwd: ROOT,
-		env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, ...env },
+		env: {
+			...process.env,
+			DATA_DIR: dataDir,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: url,
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout?.on('data', (d) => (out += String(d)));
 	child.stderr?.on('data', (d) => (out += String(d)));
 	const deadline = Date.now() + 30_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
+		if (child.exitCode !== null)
+			throw new Error(`server exited early (${child.exitCode}):\n${out}`);
 		try {
 			const res = await fetch(`${url}/healthz`);
 			if (res.status === 200) break;

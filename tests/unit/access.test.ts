@@ -27,7 +27,9 @@ describe('access policy', () => {
 		['internal', [false, true, true, true]],
 		['restricted', [false, false, true, true]]
 	] as const)('published %s record: anonymous/employee/librarian/admin', (access, expected) => {
-		const got = [anonymous, employee, librarian, admin].map((v) => canSeePublication(v, pub({ access }), NOW));
+		const got = [anonymous, employee, librarian, admin].map((v) =>
+			canSeePublication(v, pub({ access }), NOW)
+		);
 		expect(got).toEqual(expected);
 	});
 
@@ -54,7 +56,17 @@ describe('access policy', () => {
 	});
 
 	it('catalog editing needs a librarian, account management an admin', () => {
-		expect([anonymous, employee, librarian, admin].map(canEditCatalog)).toEqual([false, false, true, true]);
-		expect([anonymous, employee, librarian, admin].map(canManageAccounts)).toEqual([false, false, false, true]);
+		expect([anonymous, employee, librarian, admin].map(canEditCatalog)).toEqual([
+			false,
+			false,
+			true,
+			true
+		]);
+		expect([anonymous, employee, librarian, admin].map(canManageAccounts)).toEqual([
+			false,
+			false,
+			false,
+			true
+		]);
 	});
 });

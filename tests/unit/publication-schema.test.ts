@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isValidIsbn, isValidIssn, validatePublication } from '../../src/lib/schemas/publication.ts';
+import {
+	isValidIsbn,
+	isValidIssn,
+	validatePublication
+} from '../../src/lib/schemas/publication.ts';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 

@@ -8,7 +8,12 @@ describe('storage keys', () => {
 	});
 
 	it('refuses keys that could escape the store', () => {
-		for (const key of ['../etc/passwd', `pdf/aa/../../${'a'.repeat(64)}.pdf`, '/abs/path', 'pdf/aa/x.pdf']) {
+		for (const key of [
+			'../etc/passwd',
+			`pdf/aa/../../${'a'.repeat(64)}.pdf`,
+			'/abs/path',
+			'pdf/aa/x.pdf'
+		]) {
 			expect(() => pathOf(key)).toThrow(/invalid storage key/);
 		}
 	});

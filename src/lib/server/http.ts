@@ -50,3 +50,37 @@ export function intParam(
 	}
 	return n;
 }
+
+/**
+ * Renders the translated 403 page for a navigation the area guard (hooks.server.ts) flagged.
+ * Called from each protected area's layout: an error thrown in the root layout would skip the
+ * site's own error page.
+ */
+export function refuseFlaggedPage(locals: App.Locals): Record<string, never> {
+	if (locals.forbidden) error(403, translator(locals.lang)('error.forbidden'));
+	return {};
+}
+
+/** Largest JSON body accepted by API endpoints (file uploads use multipart, not JSON). */
+const MAX_JSON_BYTES = 256 * 1024;
+
+/**
+ * Reads a JSON object body, or throws a DomainError: 415 for another content type, 400 for
+ * malformed or non-object JSON, 413 when too large.
+ */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+	const type = request.headers.get('content-type') ?? '';
+	if (!/^application\/json\b/i.test(type))
+		throw new DomainError(415, 'unsupported_media_type', 'auth.contentType');
+	const text = await request.text();
+	if (text.length > MAX_JSON_BYTES) throw new DomainError(413, 'too_large', 'validation.tooLong');
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		throw new DomainError(400, 'bad_json', 'auth.badJson');
+	}
+	if (!body || typeof body !== 'object' || Array.isArray(body))
+		throw new DomainError(400, 'bad_json', 'auth.badJson');
+	return body as Record<string, unknown>;
+}

@@ -1,0 +1,163 @@
+// `npm run bench [scenario ...]`: performance figures on this machine, printed as a table and
+// written to bench-results/<timestamp>.json (and bench-results/latest.json).
+// Scenarios: foundation (cold start, page latency under load). Later issues add theirs here.
+// Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10).
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { load, type LoadResult } from './bench/load.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+const COLD_START_RUNS = 3;
+
+function node(args: string[], env: Record<string, string> = {}): void {
+	const r = spawnSync(process.execPath, args, {
+		cwd: ROOT,
+		stdio: 'inherit',
+		env: { ...process.env, ...env }
+	});
+	if (r.status !== 0) throw new Error(`${args.join(' ')} failed`);
+}
+
+async function freePort(): Promise<number> {
+	const net = await import('node:net');
+	return new Promise((resolve) => {
+		const s = net.createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+/** Starts the built server and measures the time until /healthz first answers 200. */
+async function startTimed(dataDir: string) {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const t0 = performance.now();
+	const child = spawn(process.execPath, ['scripts/start.js'], {
+		cwd: ROOT,
+		env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+		stdio: 'ignore'
+	});
+	for (;;) {
+		try {
+			if ((await fetch(`${url}/healthz`)).status === 200) break;
+		} catch {
+			// not yet listening
+		}
+		if (performance.now() - t0 > 60_000) throw new Error('server did not start');
+		await new Promise((r) => setTimeout(r, 10));
+	}
+	const ms = performance.now() - t0;
+	return {
+		url,
+		ms,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+			})
+	};
+}
+
+async function foundation(dataDir: string) {
+	const starts: number[] = [];
+	for (let i = 0; i < COLD_START_RUNS; i++) {
+		const s = await startTimed(dataDir);
+		starts.push(s.ms);
+		await s.stop();
+	}
+	starts.sort((a, b) => a - b);
+	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
+	const { id } = db
+		.prepare(
+			`select id from publications where type = 'magazine_issue' and access = 'public' and status = 'published' order by id limit 1`
+		)
+		.get() as { id: number };
+	db.close();
+	const server = await startTimed(dataDir);
+	const pages: LoadResult[] = [];
+	try {
+		for (const p of [
+			'/',
+			'/catalog',
+			'/catalog?type=magazine_issue&page=2',
+			`/publications/${id}`,
+			'/api/v1/publications'
+		]) {
+			await load(server.url, p, 2, 1); // warm-up
+			pages.push(await load(server.url, p, CONNECTIONS, SECONDS));
+		}
+	} finally {
+		await server.stop();
+	}
+	return {
+		coldStartMs: { median: starts[1], runs: starts },
+		connections: CONNECTIONS,
+		secondsPerPage: SECONDS,
+		pages
+	};
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function main() {
+	const wanted = process.argv.slice(2);
+	const run = (name: string) => wanted.length === 0 || wanted.includes(name);
+	if (!fs.existsSync(path.join(ROOT, 'build', 'index.js')))
+		node(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+	const dataDir = path.join(os.tmpdir(), `djkn-bench-${crypto.randomUUID()}`);
+	const seedStart = performance.now();
+	node(['node_modules/tsx/dist/cli.mjs', 'scripts/seed-demo.ts'], {
+		DATA_DIR: dataDir,
+		DEMO_PASSWORD: 'bench-password-1',
+		LOG_LEVEL: 'warn'
+	});
+	const seedSeconds = (performance.now() - seedStart) / 1000;
+
+	const results: Record<string, unknown> = {
+		machine: {
+			cpus: os.cpus().length,
+			cpu: os.cpus()[0]?.model,
+			memoryGb: Math.round(os.totalmem() / 2 ** 30),
+			node: process.version
+		},
+		at: new Date().toISOString(),
+		seedSeconds
+	};
+	try {
+		if (run('foundation')) {
+			const f = await foundation(dataDir);
+			results.foundation = f;
+			console.log(`\nFoundation — demo catalog seeded in ${fmt(seedSeconds)} s`);
+			console.log(
+				`Cold start to first 200 on /healthz: median ${fmt(f.coldStartMs.median, 0)} ms (runs: ${f.coldStartMs.runs.map((r) => fmt(r, 0)).join(', ')} ms)`
+			);
+			console.log(`\n| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors |`);
+			console.log(`|---|---:|---:|---:|---:|---:|---:|`);
+			for (const p of f.pages) {
+				console.log(
+					`| ${p.path} | ${p.requests} | ${fmt(p.rps)} | ${fmt(p.p50)} | ${fmt(p.p95)} | ${fmt(p.p99)} | ${p.errors} |`
+				);
+			}
+			console.log(
+				`(${f.connections} concurrent connections, ${f.secondsPerPage} s per page, 127.0.0.1)`
+			);
+		}
+	} finally {
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	}
+	const outDir = path.join(ROOT, 'bench-results');
+	fs.mkdirSync(outDir, { recursive: true });
+	const file = path.join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+	fs.writeFileSync(file, JSON.stringify(results, null, 2));
+	fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
+	console.log(`\nwritten to ${path.relative(ROOT, file)}`);
+}
+
+await main();

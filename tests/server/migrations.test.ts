@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/lib/server/db/index.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import { emptyDataDir } from '../helpers/demo.ts';
+import { ROOT } from '../helpers/env.ts';
+
+const DOMAIN_TABLES = [
+	'api_tokens',
+	'audit_log',
+	'files',
+	'holds',
+	'holidays',
+	'items',
+	'loan_policies',
+	'loan_renewals',
+	'loans',
+	'page_texts',
+	'publication_authors',
+	'publication_subjects',
+	'publications',
+	'series',
+	'sessions',
+	'subjects',
+	'users'
+];
+
+describe('migrations', () => {
+	it('build the whole domain on an empty database file, and re-running changes nothing', async () => {
+		const db = openDatabase(path.join(emptyDataDir(), 'fresh.sqlite'));
+		try {
+			const first = await migrateToLatest(db);
+			expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
+				['0001_initial', 'Success']
+			]);
+			const tables = await sql<{
+				name: string;
+			}>`select name from sqlite_master where type = 'table'`.execute(db);
+			const names = tables.rows.map((r) => r.name);
+			for (const t of DOMAIN_TABLES) expect(names).toContain(t);
+			const again = await migrateToLatest(db);
+			expect(again.results).toEqual([]);
+			const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+			expect(journal.rows[0].journal_mode).toBe('wal');
+			const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+			expect(fk.rows[0].foreign_keys).toBe(1);
+		} finally {
+			await db.destroy();
+		}
+	});
+
+	it('enforce the invariants in the database itself', async () => {
+		const db = openDatabase(path.join(emptyDataDir(), 'rules.sqlite'));
+		try {
+			await migrateToLatest(db);
+			await db.insertInto('audit_log').values({ actor_id: null, action: 'test' }).execute();
+			await expect(
+				db.updateTable('audit_log').set({ action: 'rewritten' }).execute()
+			).rejects.toThrow(/append-only/);
+			await expect(db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+			await expect(
+				db
+					.insertInto('publications')
+					.values({ type: 'poster' as never, title: 'x' })
+					.execute()
+			).rejects.toThrow(/CHECK/);
+			const user = await db
+				.insertInto('users')
+				.values({ name: 'A', role: 'employee', nip: '199001012020011001' })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const pub = await db
+				.insertInto('publications')
+				.values({ type: 'book', title: 'Buku' })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const item = await db
+				.insertInto('items')
+				.values({ publication_id: pub.id, barcode: 'B1' })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const loan = {
+				item_id: item.id,
+				publication_id: pub.id,
+				user_id: user.id,
+				loaned_at: '2026-01-01T00:00:00Z',
+				due_at: '2026-01-15T00:00:00Z'
+			};
+			await db.insertInto('loans').values(loan).execute();
+			// An item has at most one open loan.
+			await expect(db.insertInto('loans').values(loan).execute()).rejects.toThrow(/UNIQUE/);
+		} finally {
+			await db.destroy();
+		}
+	});
+
+	it('`npm run db:migrate` applies migrations to DATA_DIR and reports them', () => {
+		const dataDir = emptyDataDir();
+		const run = () =>
+			spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/migrate.ts'], {
+				cwd: ROOT,
+				env: { ...process.env, DATA_DIR: dataDir },
+				encoding: 'utf8'
+			});
+		const first = run();
+		expect(first.status).toBe(0);
+		expect(first.stdout).toContain('0001_initial: Success');
+		const second = run();
+		expect(second.status).toBe(0);
+		expect(second.stdout).toContain('already up to date');
+	});
+});
