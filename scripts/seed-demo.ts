@@ -133,9 +133,13 @@ async function main(): Promise<void> {
 			});
 			copies++;
 		}
-		process.stdout.write(`\r  ${i + 1}/${catalog.length} publications, ${pages} pages`);
+		// A live counter on a terminal; a line every 10 records in logs.
+		if (process.stdout.isTTY)
+			process.stdout.write(`\r  ${i + 1}/${catalog.length} publications, ${pages} pages`);
+		else if ((i + 1) % 10 === 0 || i + 1 === catalog.length)
+			console.log(`  ${i + 1}/${catalog.length} publications, ${pages} pages`);
 	}
-	process.stdout.write('\n');
+	if (process.stdout.isTTY) process.stdout.write('\n');
 	const seconds = ((performance.now() - started) / 1000).toFixed(1);
 	console.log(
 		`Demo catalog ready in ${seconds}s: ${catalog.length} publications, ${pages} pages, ${copies} copies.`

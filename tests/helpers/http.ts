@@ -1,0 +1,59 @@
+/** A tiny cookie-keeping HTTP client for one "person" talking to the test server. */
+export class Client {
+	cookies = new Map<string, string>();
+	constructor(
+		readonly base: string,
+		readonly headers: Record<string, string> = {}
+	) {}
+
+	async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+		const headers = new Headers(init.headers);
+		for (const [k, v] of Object.entries(this.headers)) if (!headers.has(k)) headers.set(k, v);
+		if (this.cookies.size)
+			headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+		const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+		for (const c of res.headers.getSetCookie()) {
+			const [pair, ...attrs] = c.split(';');
+			const [name, ...rest] = pair.split('=');
+			const value = rest.join('=');
+			const expired = attrs.some(
+				(a) => /max-age=0/i.test(a) || /expires=thu, 01 jan 1970/i.test(a)
+			);
+			if (expired || value === '') this.cookies.delete(name.trim());
+			else this.cookies.set(name.trim(), value);
+		}
+		return res;
+	}
+
+	/** POST JSON as a same-origin browser script would. */
+	postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+		return this.fetch(path, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: this.base, ...headers },
+			body: JSON.stringify(body)
+		});
+	}
+
+	/** POST a form as a same-origin browser would (SvelteKit checks the Origin header). */
+	postForm(
+		path: string,
+		fields: Record<string, string>,
+		headers: Record<string, string> = {}
+	): Promise<Response> {
+		return this.fetch(path, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				// A browser's native form post; with */* SvelteKit would answer as for use:enhance (JSON, always 200).
+				accept: 'text/html',
+				origin: this.base,
+				...headers
+			},
+			body: new URLSearchParams(fields).toString()
+		});
+	}
+
+	async login(username: string, password: string): Promise<Response> {
+		return this.postJson('/api/v1/auth/login', { username, password });
+	}
+}
