@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import { config } from '../src/lib/server/config.ts';
 import { closeDb, getDb } from '../src/lib/server/db/index.ts';
 import * as records from '../src/lib/server/catalog/records.ts';
-import * as files from '../src/lib/server/catalog/files.ts';
+import * as ingest from '../src/lib/server/catalog/ingest.ts';
+import * as pdf from '../src/lib/server/pdf/index.ts';
 import * as users from '../src/lib/server/accounts/users.ts';
 import { validatePublication } from '../src/lib/schemas/publication.ts';
 import { buildDemoCatalog } from './demo/catalog.ts';
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
 	const actor = { id: adminId };
 	let pages = 0;
 	let copies = 0;
-	for (const [i, rec] of catalog.entries()) {
+	for (const rec of catalog) {
 		if (rec.series) {
 			await records.ensureSeries(db, {
 				slug: rec.series.slug,
@@ -111,33 +112,41 @@ async function main(): Promise<void> {
 					'Majalah resmi Direktorat Jenderal Kekayaan Negara tentang pengelolaan kekayaan negara, lelang dan piutang negara.'
 			});
 		}
-		const input = validatePublication(
-			{
-				...rec,
-				series: rec.series?.slug ?? null,
-				issue: rec.issueNumber
-			},
-			new Date(Date.UTC(2026, 0, 1))
+	}
+	// PDFs are inspected in the worker pool a batch at a time (both cores busy) and committed in
+	// catalog order, so record ids are the same on every run.
+	const BATCH = pdf.POOL_SIZE * 2;
+	for (let start = 0; start < catalog.length; start += BATCH) {
+		const batch = catalog.slice(start, start + BATCH);
+		const inspected = await Promise.all(
+			batch.map(async (rec) =>
+				ingest.inspect(db, await ingest.writeTemp(await renderDemoPdf(rec)), `${rec.key}.pdf`)
+			)
 		);
-		if (!input.ok)
-			throw new Error(`demo record ${rec.key} is invalid: ${JSON.stringify(input.errors)}`);
-		const id = await db.transaction().execute((tx) => records.createInTx(tx, input.value, actor));
-		const pdf = await renderDemoPdf(rec);
-		const attached = await files.attachPdf(db, id, pdf, { originalName: `${rec.key}.pdf` }, actor);
-		pages += attached.pages;
-		for (const c of rec.copies) {
-			await records.addItem(db, id, {
-				barcode: c.barcode,
-				location: c.location,
-				callNumber: rec.callNumber
-			});
-			copies++;
+		for (const [j, rec] of batch.entries()) {
+			const input = validatePublication(
+				{ ...rec, series: rec.series?.slug ?? null, issue: rec.issueNumber },
+				new Date(Date.UTC(2026, 0, 1))
+			);
+			if (!input.ok)
+				throw new Error(`demo record ${rec.key} is invalid: ${JSON.stringify(input.errors)}`);
+			const committed = await ingest.commit(db, inspected[j], { metadata: input.value }, actor);
+			pages += committed.pages;
+			for (const c of rec.copies) {
+				await records.addItem(db, committed.publicationId, {
+					barcode: c.barcode,
+					location: c.location,
+					callNumber: rec.callNumber
+				});
+				copies++;
+			}
+			const i = start + j;
+			// A live counter on a terminal; a line every 10 records in logs.
+			if (process.stdout.isTTY)
+				process.stdout.write(`\r  ${i + 1}/${catalog.length} publications, ${pages} pages`);
+			else if ((i + 1) % 10 === 0 || i + 1 === catalog.length)
+				console.log(`  ${i + 1}/${catalog.length} publications, ${pages} pages`);
 		}
-		// A live counter on a terminal; a line every 10 records in logs.
-		if (process.stdout.isTTY)
-			process.stdout.write(`\r  ${i + 1}/${catalog.length} publications, ${pages} pages`);
-		else if ((i + 1) % 10 === 0 || i + 1 === catalog.length)
-			console.log(`  ${i + 1}/${catalog.length} publications, ${pages} pages`);
 	}
 	if (process.stdout.isTTY) process.stdout.write('\n');
 	const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -152,5 +161,6 @@ async function main(): Promise<void> {
 try {
 	await main();
 } finally {
+	await pdf.shutdown();
 	await closeDb();
 }

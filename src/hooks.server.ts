@@ -9,6 +9,7 @@ import {
 import { getDb } from '$lib/server/db/index.ts';
 import { log } from '$lib/server/log.ts';
 import * as storage from '$lib/server/storage/index.ts';
+import * as ingest from '$lib/server/catalog/ingest.ts';
 import * as sessions from '$lib/server/accounts/sessions.ts';
 import * as apiTokens from '$lib/server/accounts/api-tokens.ts';
 import * as audit from '$lib/server/audit.ts';
@@ -21,9 +22,12 @@ import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
 
 /** Runs once at start: migrations are applied before the first request is served. */
 export const init: ServerInit = async () => {
-	await getDb();
+	const db = await getDb();
+	// Leftovers of an upload or import interrupted by a crash: temporary files, and stored files
+	// whose database row never committed.
 	const swept = await storage.sweepTemp();
-	log.info({ swept }, 'ready');
+	const orphans = await ingest.sweepOrphans(db);
+	log.info({ swept, orphans }, 'ready');
 };
 
 const SECURITY_HEADERS: Record<string, string> = {

@@ -121,3 +121,21 @@ export async function sweepTemp(): Promise<number> {
 	}
 	return removed;
 }
+
+/** Every key in the store (for the orphan sweep at start). */
+export async function listKeys(): Promise<string[]> {
+	const keys: string[] = [];
+	for (const kind of ['pdf', 'thumb']) {
+		let shards: string[] = [];
+		try {
+			shards = await fsp.readdir(path.join(root(), kind));
+		} catch {
+			continue;
+		}
+		for (const shard of shards) {
+			for (const name of await fsp.readdir(path.join(root(), kind, shard)))
+				keys.push(`${kind}/${shard}/${name}`);
+		}
+	}
+	return keys.filter((k) => /^[a-z0-9]+\/[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/.test(k));
+}

@@ -1,0 +1,199 @@
+// Server-side pdf.js: validation, per-page text extraction, document info and the cover
+// thumbnail. Plain JavaScript (typed with JSDoc) because it also runs inside the extraction
+// worker threads, which load it directly from disk without a TypeScript build step.
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** Pages beyond this are refused: a claimed page count this large is a bomb, not a book. */
+export const MAX_PAGES = 5000;
+/** Width in pixels of the cover thumbnail rendered from page 1. */
+export const THUMBNAIL_WIDTH = 320;
+/** A page larger than this (in PDF points, either side; 200 inches) is refused as a page-size bomb. */
+export const MAX_PAGE_SIDE_PT = 14_400;
+/** Below this many characters of text per page on average, a file counts as a scan. */
+const MIN_TEXT_CHARS_PER_PAGE = 16;
+
+/** @typedef {'not_pdf' | 'encrypted' | 'damaged' | 'too_many_pages' | 'page_too_large' | 'timeout' | 'too_large'} PdfErrorReason */
+
+/** A PDF pdf.js cannot or may not open; `reason` maps to a translated message. */
+export class PdfRefused extends Error {
+	/**
+	 * @param {PdfErrorReason} reason
+	 * @param {string} detail
+	 */
+	constructor(reason, detail) {
+		super(`${reason}: ${detail}`);
+		/** @type {PdfErrorReason} */
+		this.reason = reason;
+	}
+}
+
+/**
+ * @typedef {object} PdfExtract
+ * @property {number} pages
+ * @property {string | null} title
+ * @property {string | null} author
+ * @property {string | null} subject
+ * @property {string | null} created `YYYY-MM-DD` from the PDF's CreationDate, when sane
+ * @property {string[]} pageTexts text of each page, index 0 = page 1
+ * @property {boolean} hasTextLayer
+ */
+
+/** @type {Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined} */
+let pdfjsPromise;
+
+function loadPdfJs() {
+	pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+	return pdfjsPromise;
+}
+
+/** @param {string} sub */
+function assetDir(sub) {
+	// In Node, pdf.js reads its fonts and CMaps from plain directory paths ending in '/'
+	// (file:// URLs fail silently, and CJK text then comes out empty).
+	const pkg = path.dirname(require.resolve('pdfjs-dist/package.json'));
+	return path.join(pkg, sub) + path.sep;
+}
+
+/**
+ * Quick magic-byte check: a PDF has `%PDF-` within its first 1024 bytes.
+ * @param {Uint8Array} head
+ */
+export function looksLikePdf(head) {
+	return Buffer.from(head.subarray(0, 1024)).toString('latin1').includes('%PDF-');
+}
+
+/** @param {Uint8Array} data */
+async function open(data) {
+	const pdfjs = await loadPdfJs();
+	if (!looksLikePdf(data)) throw new PdfRefused('not_pdf', 'no %PDF- header');
+	const task = pdfjs.getDocument({
+		// pdf.js transfers (detaches) the buffer it is given: hand it a copy.
+		data: new Uint8Array(data),
+		standardFontDataUrl: assetDir('standard_fonts'),
+		cMapUrl: assetDir('cmaps'),
+		cMapPacked: true,
+		isEvalSupported: false,
+		disableFontFace: true,
+		useSystemFonts: false,
+		stopAtErrors: false,
+		verbosity: 0
+	});
+	try {
+		return { doc: await task.promise, task };
+	} catch (err) {
+		await task.destroy();
+		const e = /** @type {{ name?: string, message?: string }} */ (err);
+		if (e.name === 'PasswordException') throw new PdfRefused('encrypted', 'password required');
+		throw new PdfRefused('damaged', String(e.message ?? err));
+	}
+}
+
+/** @param {unknown} raw */
+function pdfDate(raw) {
+	// PDF dates look like D:20210314093000+07'00'
+	const m = typeof raw === 'string' ? /^(?:D:)?(\d{4})(\d{2})?(\d{2})?/.exec(raw) : null;
+	if (!m) return null;
+	const y = Number(m[1]);
+	if (y < 1900 || y > 2100) return null;
+	const month = m[2] && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? m[2] : '01';
+	const day = m[3] && Number(m[3]) >= 1 && Number(m[3]) <= 31 ? m[3] : '01';
+	return `${m[1]}-${month}-${day}`;
+}
+
+/** @param {unknown} raw */
+function cleanString(raw) {
+	if (typeof raw !== 'string') return null;
+	const s = raw
+		// eslint-disable-next-line no-control-regex
+		.replace(/[\u0000-\u001f\u007f]/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return s.length > 0 ? s.slice(0, 500) : null;
+}
+
+/**
+ * Opens a PDF, checks it is sane, and extracts the text of every page plus document info.
+ * Throws `PdfRefused` for files that are not PDFs, encrypted, damaged or bombs.
+ * @param {Uint8Array} data
+ * @returns {Promise<PdfExtract>}
+ */
+export async function extractPdf(data) {
+	const { doc, task } = await open(data);
+	try {
+		if (doc.numPages < 1) throw new PdfRefused('damaged', 'no pages');
+		if (doc.numPages > MAX_PAGES) throw new PdfRefused('too_many_pages', `${doc.numPages} pages`);
+		const meta = await doc.getMetadata().catch(() => null);
+		const info = /** @type {Record<string, unknown>} */ (meta?.info ?? {});
+		/** @type {string[]} */
+		const pageTexts = [];
+		let chars = 0;
+		for (let n = 1; n <= doc.numPages; n++) {
+			const page = await doc.getPage(n);
+			const [x0, y0, x1, y1] = page.view;
+			if (Math.abs(x1 - x0) > MAX_PAGE_SIDE_PT || Math.abs(y1 - y0) > MAX_PAGE_SIDE_PT) {
+				throw new PdfRefused('page_too_large', `page ${n} is ${x1 - x0}x${y1 - y0} pt`);
+			}
+			let text = '';
+			try {
+				const content = await page.getTextContent();
+				for (const item of content.items) {
+					if (!('str' in item)) continue;
+					text += item.str;
+					text += item.hasEOL ? '\n' : item.str.endsWith(' ') ? '' : ' ';
+				}
+			} catch {
+				// A page whose content stream is broken still counts; it just has no text.
+			}
+			text = text
+				.replace(/[ \t]+/g, ' ')
+				.replace(/ *\n */g, '\n')
+				.trim();
+			chars += text.replace(/\s/g, '').length;
+			pageTexts.push(text);
+			page.cleanup();
+		}
+		return {
+			pages: doc.numPages,
+			title: cleanString(info.Title),
+			author: cleanString(info.Author),
+			subject: cleanString(info.Subject),
+			created: pdfDate(info.CreationDate),
+			pageTexts,
+			hasTextLayer: chars / doc.numPages >= MIN_TEXT_CHARS_PER_PAGE
+		};
+	} finally {
+		await task.destroy();
+	}
+}
+
+/**
+ * Renders page 1 as a PNG about THUMBNAIL_WIDTH pixels wide.
+ * @param {Uint8Array} data
+ * @param {number} [width]
+ * @returns {Promise<Buffer>}
+ */
+export async function renderThumbnail(data, width = THUMBNAIL_WIDTH) {
+	const { doc, task } = await open(data);
+	try {
+		const page = await doc.getPage(1);
+		const base = page.getViewport({ scale: 1 });
+		// Cap the scale so a tiny page cannot ask for a huge bitmap.
+		const scale = Math.min(width / base.width, 4);
+		const viewport = page.getViewport({ scale });
+		const factory =
+			/** @type {{ create(w: number, h: number): { canvas: { toBuffer(mime: string): Buffer } } }} */ (
+				/** @type {unknown} */ (doc.canvasFactory)
+			);
+		const { canvas } = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+		await page.render({
+			canvas: /** @type {HTMLCanvasElement} */ (/** @type {unknown} */ (canvas)),
+			viewport
+		}).promise;
+		return canvas.toBuffer('image/png');
+	} finally {
+		await task.destroy();
+	}
+}
