@@ -9,8 +9,12 @@ export class Client {
 	async fetch(path: string, init: RequestInit = {}): Promise<Response> {
 		const headers = new Headers(init.headers);
 		for (const [k, v] of Object.entries(this.headers)) if (!headers.has(k)) headers.set(k, v);
-		if (this.cookies.size)
-			headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+		if (this.cookies.size) {
+			// Cookies set by the server join any fixed cookie header (e.g. `lang=en`).
+			const jar = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+			const fixed = headers.get('cookie');
+			headers.set('cookie', fixed ? `${fixed}; ${jar}` : jar);
+		}
 		const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
 		for (const c of res.headers.getSetCookie()) {
 			const [pair, ...attrs] = c.split(';');

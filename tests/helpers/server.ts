@@ -10,6 +10,8 @@ export interface RunningServer {
 	/** Everything the server printed (JSON log lines), for assertions and post-mortems. */
 	output: () => string;
 	stop: () => Promise<void>;
+	/** Kills the process without warning, as a power cut or the OOM killer would. */
+	kill: () => Promise<void>;
 }
 
 /** Asks the OS for a free loopback port. */
@@ -77,6 +79,12 @@ export async function startServer(
 		url,
 		dataDir,
 		output: () => out,
+		kill: () =>
+			new Promise<void>((resolve) => {
+				if (child.exitCode !== null || child.signalCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.kill('SIGKILL');
+			}),
 		stop: () =>
 			new Promise<void>((resolve) => {
 				if (child.exitCode !== null) return resolve();

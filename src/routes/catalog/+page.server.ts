@@ -11,7 +11,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	try {
 		const query = parseCatalogQuery(url);
 		// Only staff may narrow by access level; for everyone else the policy already decides.
-		if (!publications.mayFilterByAccess(viewer)) delete query.access;
+		if (!publications.mayFilterByAccess(viewer)) {
+			delete query.access;
+			delete query.status;
+		}
 		const [result, facets] = await Promise.all([
 			publications.list(db, viewer, query),
 			publications.facets(db, viewer, query)

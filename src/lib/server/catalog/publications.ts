@@ -9,6 +9,7 @@ import type {
 	FacetCount,
 	Page,
 	Publication,
+	PublicationStatus,
 	PublicationType
 } from '../../types.ts';
 
@@ -28,6 +29,8 @@ export interface CatalogQuery {
 	subject?: string;
 	series?: string;
 	access?: AccessLevel;
+	/** Staff only: the policy already hides non-published records from everyone else. */
+	status?: PublicationStatus;
 	language?: string;
 	sort?: CatalogSort;
 	page?: number;
@@ -80,6 +83,7 @@ function applyFilters(query: PubQuery, viewer: Viewer, q: CatalogQuery, except?:
 		);
 	}
 	if (q.access) qb = qb.where('publications.access', '=', q.access);
+	if (q.status) qb = qb.where('publications.status', '=', q.status);
 	if (q.language) qb = qb.where('publications.language', '=', q.language);
 	const text = q.q?.trim();
 	if (text) {

@@ -1,8 +1,10 @@
 import {
 	PUBLICATION_TYPES,
 	ACCESS_LEVELS,
+	STATUSES,
 	type PublicationType,
-	type AccessLevel
+	type AccessLevel,
+	type PublicationStatus
 } from '../../types.ts';
 import { DomainError } from '../errors.ts';
 import { intParam } from '../http.ts';
@@ -29,6 +31,8 @@ export function parseCatalogQuery(url: URL): CatalogQuery {
 		throw invalid('type');
 	const access = p.get('access') || undefined;
 	if (access && !(ACCESS_LEVELS as readonly string[]).includes(access)) throw invalid('access');
+	const status = p.get('status') || undefined;
+	if (status && !(STATUSES as readonly string[]).includes(status)) throw invalid('status');
 	const sort = p.get('sort') || undefined;
 	if (sort && !SORTS.includes(sort as CatalogSort)) throw invalid('sort');
 	const text = (name: string, max = 200) => {
@@ -47,6 +51,7 @@ export function parseCatalogQuery(url: URL): CatalogQuery {
 		subject: text('subject'),
 		series: text('series'),
 		access: access as AccessLevel | undefined,
+		status: status as PublicationStatus | undefined,
 		language,
 		sort: sort as CatalogSort | undefined,
 		page: intParam(url, 'page', 1, 100_000),
