@@ -2,13 +2,15 @@
 // written to bench-results/<timestamp>.json (and bench-results/latest.json).
 // Scenarios: foundation (cold start, page latency under load). Later issues add theirs here.
 // Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { load, type LoadResult } from './bench/load.ts';
+import { startTimed } from './bench/server.ts';
+import { importScenario } from './bench/import.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -22,47 +24,6 @@ function node(args: string[], env: Record<string, string> = {}): void {
 		env: { ...process.env, ...env }
 	});
 	if (r.status !== 0) throw new Error(`${args.join(' ')} failed`);
-}
-
-async function freePort(): Promise<number> {
-	const net = await import('node:net');
-	return new Promise((resolve) => {
-		const s = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-/** Starts the built server and measures the time until /healthz first answers 200. */
-async function startTimed(dataDir: string) {
-	const port = await freePort();
-	const url = `http://127.0.0.1:${port}`;
-	const t0 = performance.now();
-	const child = spawn(process.execPath, ['scripts/start.js'], {
-		cwd: ROOT,
-		env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
-		stdio: 'ignore'
-	});
-	for (;;) {
-		try {
-			if ((await fetch(`${url}/healthz`)).status === 200) break;
-		} catch {
-			// not yet listening
-		}
-		if (performance.now() - t0 > 60_000) throw new Error('server did not start');
-		await new Promise((r) => setTimeout(r, 10));
-	}
-	const ms = performance.now() - t0;
-	return {
-		url,
-		ms,
-		stop: () =>
-			new Promise<void>((resolve) => {
-				child.once('exit', () => resolve());
-				child.kill('SIGTERM');
-			})
-	};
 }
 
 async function foundation(dataDir: string) {
@@ -147,6 +108,30 @@ async function main() {
 			}
 			console.log(
 				`(${f.connections} concurrent connections, ${f.secondsPerPage} s per page, 127.0.0.1)`
+			);
+		}
+		if (run('import')) {
+			const r = await importScenario(dataDir);
+			results.import = r;
+			console.log(`\nImport — real manuals of the shared corpus through the upload API`);
+			console.log(`| measure | value |`);
+			console.log(`|---|---:|`);
+			console.log(
+				`| cold workers (first ${r.cold.files} files, ${r.cold.pages} pages) | ${r.cold.pagesPerSecond.toFixed(1)} pages/s |`
+			);
+			console.log(
+				`| steady state (${r.steady.files} files, ${r.steady.pages} pages; upload, hash, extract in ${r.workers} workers, store, commit) | ${r.steady.pagesPerSecond.toFixed(1)} pages/s |`
+			);
+			if (r.pdftotext) {
+				console.log(
+					`| pdftotext (poppler) on the same files, one process | ${r.pdftotext.pagesPerSecond.toFixed(1)} pages/s |`
+				);
+				console.log(
+					`| ratio pdf.js pipeline / pdftotext (target >= 0.3) | ${r.pdftotext.ratio.toFixed(2)}x |`
+				);
+			} else console.log('| pdftotext | not installed (apt-get install poppler-utils) |');
+			console.log(
+				`| /healthz while importing: p50 / p95 / max | ${r.healthz.p50.toFixed(1)} / ${r.healthz.p95.toFixed(1)} / ${r.healthz.max.toFixed(1)} ms |`
 			);
 		}
 	} finally {

@@ -2,7 +2,7 @@
 // its own thread, and the pool can kill it on timeout without touching the server.
 import fs from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { extractPdf, renderThumbnail, PdfRefused } from './extract.js';
+import { extractPdf, PdfRefused } from './extract.js';
 
 if (!parentPort) throw new Error('worker.js must run as a worker thread');
 const port = parentPort;
@@ -10,16 +10,7 @@ const port = parentPort;
 port.on('message', async (/** @type {{ id: number, file: string, thumbnail: boolean }} */ job) => {
 	try {
 		const data = new Uint8Array(await fs.readFile(job.file));
-		const extract = await extractPdf(data);
-		/** @type {Buffer | null} */
-		let thumbnail = null;
-		if (job.thumbnail) {
-			try {
-				thumbnail = await renderThumbnail(data);
-			} catch {
-				// A page that cannot be drawn still leaves a readable document; it just has no cover.
-			}
-		}
+		const { thumbnail, ...extract } = await extractPdf(data, { thumbnail: job.thumbnail });
 		port.postMessage({ id: job.id, ok: true, extract, thumbnail });
 	} catch (err) {
 		const refused = err instanceof PdfRefused;
