@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_import_source.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
  * FileMigrationProvider cannot load `.ts` files on Node 20 and they are not copied into `build/`.
  */
 export const migrations: Record<string, Migration> = {
-	'0001_initial': m0001
+	'0001_initial': m0001,
+	'0002_import_source': m0002
 };

@@ -33,7 +33,8 @@ describe('migrations', () => {
 		try {
 			const first = await migrateToLatest(db);
 			expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
-				['0001_initial', 'Success']
+				['0001_initial', 'Success'],
+				['0002_import_source', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

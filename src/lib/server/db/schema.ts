@@ -97,6 +97,9 @@ export interface PublicationsTable {
 	created_at: Defaulted<string>;
 	updated_at: Defaulted<string>;
 	published_at: string | null;
+	/** Imported records: the system they came from (`slims`, `csv`) and their id there. */
+	source: string | null;
+	source_id: string | null;
 }
 
 export interface PublicationAuthorsTable {
