@@ -10,6 +10,7 @@ import { getDb } from '$lib/server/db/index.ts';
 import { log } from '$lib/server/log.ts';
 import * as storage from '$lib/server/storage/index.ts';
 import * as ingest from '$lib/server/catalog/ingest.ts';
+import * as search from '$lib/server/search/index.ts';
 import * as sessions from '$lib/server/accounts/sessions.ts';
 import * as apiTokens from '$lib/server/accounts/api-tokens.ts';
 import * as audit from '$lib/server/audit.ts';
@@ -27,7 +28,9 @@ export const init: ServerInit = async () => {
 	// whose database row never committed.
 	const swept = await storage.sweepTemp();
 	const orphans = await ingest.sweepOrphans(db);
-	log.info({ swept, orphans }, 'ready');
+	// Loads the persisted search index (rebuilding it in a worker only if missing or stale).
+	search.init();
+	log.info({ swept, orphans, search: search.status().status }, 'ready');
 };
 
 const SECURITY_HEADERS: Record<string, string> = {

@@ -101,8 +101,8 @@ describe('public reader', () => {
 		await page.goto('/');
 		await page.locator('#site-search').fill('lelang');
 		await page.locator('#site-search').press('Enter');
-		await page.waitForURL(/\/catalog\?q=lelang/);
-		expect(await page.getByTestId('publication-card').count()).toBeGreaterThan(0);
-		expect(await page.getByTestId('result-count').textContent()).toContain('"lelang"');
+		await page.waitForURL(/\/search\?q=lelang/);
+		expect(await page.getByTestId('search-hit').count()).toBeGreaterThan(0);
+		expect(await page.getByTestId('search-total').textContent()).toMatch(/\d+ hasil/);
 	});
 });

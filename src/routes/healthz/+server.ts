@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { sql } from 'kysely';
 import { getDb } from '$lib/server/db/index.ts';
+import * as search from '$lib/server/search/index.ts';
 import type { RequestHandler } from './$types';
 
 /** Liveness and readiness for monitors: database reachable and migrated, index state. */
@@ -20,8 +21,7 @@ export const GET: RequestHandler = async () => {
 					publications: Number(n),
 					ms: Math.round(performance.now() - started)
 				},
-				// Full-text search arrives with the search module; until then the catalog browse uses SQL.
-				index: { status: 'not_built', engine: 'lunr' }
+				index: { engine: 'lunr', ...search.status() }
 			},
 			{ headers: { 'Cache-Control': 'no-store' } }
 		);

@@ -9,6 +9,7 @@ import * as pdf from '../pdf/index.ts';
 import type { PdfExtract } from '../pdf/index.ts';
 import { validatePublication, type PublicationInput } from '../../schemas/publication.ts';
 import { createInTx, type Actor } from './records.ts';
+import { catalogChanged } from '../events.ts';
 
 /**
  * The one path by which a PDF enters the catalog — web upload, JSON API, batch import and the
@@ -203,7 +204,7 @@ export async function commit(
 		? (await storage.putBytes(inspected.thumbnail, 'thumb', 'png')).key
 		: null;
 	try {
-		return await db.transaction().execute(async (tx) => {
+		const committed = await db.transaction().execute(async (tx) => {
 			// Re-checked inside the transaction: two uploads of the same file may race.
 			const dup = await tx
 				.selectFrom('files')
@@ -288,6 +289,8 @@ export async function commit(
 				hasTextLayer: extract.hasTextLayer
 			};
 		});
+		catalogChanged();
+		return committed;
 	} catch (err) {
 		await removeIfUnreferenced(db, stored.key);
 		if (thumbKey) await removeIfUnreferenced(db, thumbKey);

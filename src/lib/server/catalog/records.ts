@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { visibleTo, type Viewer } from '../access.ts';
+import { catalogChanged } from '../events.ts';
 import * as audit from '../audit.ts';
 import { validatePublication, type PublicationInput } from '../../schemas/publication.ts';
 import { subjectKey } from './publications.ts';
@@ -146,7 +147,9 @@ export async function createInTx(tx: Tx, input: PublicationInput, actor: Actor):
 export async function create(db: Db, raw: Record<string, unknown>, actor: Actor): Promise<number> {
 	const result = validatePublication(raw);
 	if (!result.ok) throw new Invalid('error.invalid', result.errors as Record<string, string>);
-	return db.transaction().execute((tx) => createInTx(tx, result.value, actor));
+	const id = await db.transaction().execute((tx) => createInTx(tx, result.value, actor));
+	catalogChanged();
+	return id;
 }
 
 /** Adds a physical copy (item) to a publication. */
@@ -305,6 +308,7 @@ export async function update(
 			ip: actor.ip
 		});
 	});
+	catalogChanged();
 }
 
 function cleanReason(raw: unknown): string | null {

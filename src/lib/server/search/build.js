@@ -1,0 +1,75 @@
+// Builds the Lunr index from catalog documents. Plain JavaScript typed with JSDoc: it runs in
+// the index-builder worker thread, loaded straight from disk.
+import lunr from 'lunr';
+import { identifierTerms, terms } from './analyze.js';
+
+/**
+ * Field boosts: a word in the title says far more about a record than one on page 212.
+ * Identifiers (PMK numbers, ISBN) rank highest so a number query puts that record first.
+ */
+export const FIELD_BOOSTS = {
+	identifiers: 12,
+	title: 10,
+	subtitle: 4,
+	series: 4,
+	authors: 5,
+	subjects: 5,
+	abstract: 2,
+	body: 1
+};
+
+/** Bumped whenever analysis or fields change, so an old snapshot is rebuilt, not misread. */
+export const INDEX_FORMAT = 3;
+
+/**
+ * @typedef {object} SearchDoc
+ * @property {number} id
+ * @property {string} language
+ * @property {string} title
+ * @property {string | null} subtitle
+ * @property {string | null} series
+ * @property {string[]} authors
+ * @property {string[]} subjects
+ * @property {string[]} identifiers
+ * @property {string | null} abstract
+ * @property {string} body full text of the current PDF
+ */
+
+/**
+ * The analyzed fields of one document. The body is reduced to its distinct terms: every
+ * occurrence would cost memory and build time in proportion to the text, and BM25 barely
+ * rewards repetition within one long document.
+ * @param {SearchDoc} d
+ */
+export function analyzeDoc(d) {
+	const t = (/** @type {string | null} */ s) => (s ? terms(s, d.language).join(' ') : '');
+	return {
+		id: String(d.id),
+		identifiers: d.identifiers.flatMap(identifierTerms).join(' '),
+		title: t(d.title),
+		subtitle: t(d.subtitle),
+		series: t(d.series),
+		authors: t(d.authors.join(' ')),
+		subjects: t(d.subjects.join(' ')),
+		abstract: t(d.abstract),
+		body: [...new Set(terms(d.body, d.language))].join(' ')
+	};
+}
+
+/**
+ * A Lunr index over analyzed documents. Lunr's own pipeline is emptied: analysis (folding,
+ * stop words, Indonesian/English stemming) already happened in `analyzeDoc`, per record
+ * language, which Lunr's single pipeline cannot do.
+ * @param {Iterable<SearchDoc>} docs
+ */
+export function buildIndex(docs) {
+	const builder = new lunr.Builder();
+	builder.pipeline.reset();
+	builder.searchPipeline.reset();
+	builder.ref('id');
+	// Positions are not needed: page hits are found from page_texts for the top results only.
+	builder.metadataWhitelist = [];
+	for (const [field, boost] of Object.entries(FIELD_BOOSTS)) builder.field(field, { boost });
+	for (const d of docs) builder.add(analyzeDoc(d));
+	return builder.build();
+}

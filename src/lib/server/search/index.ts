@@ -1,0 +1,756 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import lunr from 'lunr';
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import { config } from '../config.ts';
+import { appRoot } from '../paths.ts';
+import { log } from '../log.ts';
+import { isStaff, visibleTo, type Viewer } from '../access.ts';
+import { hydrate } from '../catalog/publications.ts';
+import type { FacetCount, Publication, PublicationType } from '../../types.ts';
+import { fold, queryStems, STOP_WORDS, stemEnglish, stemIndonesian, tokenize } from './analyze.js';
+import { INDEX_FORMAT } from './build.js';
+import { catalogFingerprint } from './source.js';
+import { expand } from './synonyms.ts';
+import * as events from '../events.ts';
+
+/**
+ * Full-text search over metadata and PDF text with Lunr.
+ *
+ * The index is derived data: built from SQLite in a worker thread, persisted to
+ * DATA_DIR/search/index.json, loaded at start, and rebuilt off the request path when the catalog
+ * changes (a cheap fingerprint — record count, last update, last file — is checked every
+ * CHECK_INTERVAL_MS and after in-process changes). Queries are answered from the previous
+ * index until the new one is swapped in.
+ *
+ * Lunr only proposes candidates and their relevance. Which of them a caller may see, filters,
+ * totals, facets, snippets and spelling hints are all decided from the live database through
+ * the access policy — never from the index — so nothing hidden can leak through search.
+ */
+
+/** Results matching every query word rank before those matching fewer (then by Lunr score). */
+export const ALL_TERMS_FIRST = true;
+/** Typo tolerance: words this long get one edit of slack, weighted down. */
+export const FUZZY_MIN_LENGTH = 5;
+/**
+ * Longer words are matched exactly only: Lunr's edit-distance automaton grows with the word,
+ * and one 400-letter "word" with a typo allowance would hold the event loop for a minute.
+ */
+export const FUZZY_MAX_LENGTH = 24;
+/** No real word is longer; anything beyond is cut so a pasted blob cannot cost more. */
+export const MAX_WORD_LENGTH = 60;
+export const FUZZY_BOOST = 0.2;
+/** Synonym expansions weigh less than the words typed. */
+export const SYNONYM_BOOST = 0.1;
+/** A prefix query needs this many letters before `*` (shorter ones match half the vocabulary). */
+export const MIN_PREFIX = 3;
+/** Page numbers reported per hit, and characters in a snippet. */
+export const MAX_PAGES_PER_HIT = 20;
+export const SNIPPET_CHARS = 240;
+/** How often the catalog fingerprint is compared with the index's (a change is searchable within ~2× this plus build time). */
+export const CHECK_INTERVAL_MS = 2000;
+
+export type SearchSort = 'relevance' | 'newest' | 'oldest';
+
+export interface SearchParams {
+	q: string;
+	title?: string;
+	author?: string;
+	subject?: string;
+	number?: string;
+	types?: PublicationType[];
+	yearFrom?: number;
+	yearTo?: number;
+	subjectFilter?: string;
+	series?: string;
+	language?: string;
+	access?: string;
+	sort?: SearchSort;
+	page?: number;
+	pageSize?: number;
+}
+
+export interface SearchHit {
+	id: number;
+	title: string;
+	type: PublicationType;
+	year: number | null;
+	access: string;
+	/** HTML: the text is escaped; matched words are wrapped in <mark>. */
+	snippet: string;
+	pages: number[];
+	score: number;
+	publication: Publication;
+}
+
+export interface SearchResult {
+	total: number;
+	page: number;
+	pageSize: number;
+	hits: SearchHit[];
+	facets: Record<'type' | 'year' | 'subject' | 'series' | 'language' | 'access', FacetCount[]>;
+	/** A corrected query when nothing was found and a correction finds something. */
+	didYouMean: string | null;
+	/** The query words the results were matched on (stems), for highlighting in the reader. */
+	terms: string[];
+}
+
+interface State {
+	index: lunr.Index | null;
+	fingerprint: string | null;
+	builtAt: string | null;
+	docs: number;
+	building: boolean;
+	pending: boolean;
+	lastBuildMs: number | null;
+	error: string | null;
+}
+
+const state: State = {
+	index: null,
+	fingerprint: null,
+	builtAt: null,
+	docs: 0,
+	building: false,
+	pending: false,
+	lastBuildMs: null,
+	error: null
+};
+let timer: NodeJS.Timeout | undefined;
+const waiters: (() => void)[] = [];
+
+function snapshotFile(): string {
+	return path.join(config.dataDir, 'search', 'index.json');
+}
+
+/** Index state for /healthz and the librarian dashboard. */
+export function status() {
+	return {
+		status: state.index
+			? state.building
+				? 'rebuilding'
+				: 'ready'
+			: state.building
+				? 'building'
+				: 'not_built',
+		docs: state.docs,
+		builtAt: state.builtAt,
+		lastBuildMs: state.lastBuildMs,
+		error: state.error
+	};
+}
+
+/** Loads a snapshot if it is readable and of the current format; null when corrupt or old. */
+function loadSnapshot(): {
+	index: lunr.Index;
+	fingerprint: string;
+	builtAt: string;
+	docs: number;
+} | null {
+	try {
+		const raw = JSON.parse(fs.readFileSync(snapshotFile(), 'utf8')) as {
+			format: number;
+			fingerprint: string;
+			builtAt: string;
+			docs: number;
+			index: object;
+		};
+		if (raw.format !== INDEX_FORMAT) return null;
+		return {
+			index: lunr.Index.load(raw.index),
+			fingerprint: raw.fingerprint,
+			builtAt: raw.builtAt,
+			docs: raw.docs
+		};
+	} catch {
+		return null;
+	}
+}
+
+/** Starts a rebuild in a worker thread (or queues one if a build is running). */
+export function rebuild(): void {
+	if (state.building) {
+		state.pending = true;
+		return;
+	}
+	state.building = true;
+	const worker = new Worker(path.join(appRoot(), 'src/lib/server/search/builder-worker.js'), {
+		workerData: { databaseFile: config.databaseFile, snapshotFile: snapshotFile() }
+	});
+	worker.on('message', (m: { type: string; docs?: number; ms?: number; message?: string }) => {
+		if (m.type === 'done') {
+			const loaded = loadSnapshot();
+			if (loaded) {
+				Object.assign(state, {
+					index: loaded.index,
+					fingerprint: loaded.fingerprint,
+					builtAt: loaded.builtAt,
+					docs: loaded.docs,
+					error: null
+				});
+				state.lastBuildMs = m.ms ?? null;
+				log.info({ docs: m.docs, ms: m.ms }, 'search index rebuilt');
+			}
+		} else if (m.type === 'error') {
+			state.error = m.message ?? 'unknown';
+			log.error({ err: m.message }, 'search index build failed');
+		}
+	});
+	worker.on('error', (err) => {
+		state.error = String(err);
+		log.error({ err }, 'search index worker crashed');
+	});
+	worker.on('exit', () => {
+		state.building = false;
+		for (const w of waiters.splice(0)) w();
+		if (state.pending) {
+			state.pending = false;
+			rebuild();
+		}
+	});
+}
+
+/** Resolves when no build is running (tests, reindex CLI). */
+export function idle(): Promise<void> {
+	return state.building ? new Promise((r) => waiters.push(r)) : Promise.resolve();
+}
+
+/** Compares the catalog fingerprint with the index's and rebuilds when they differ. */
+export function checkFreshness(): void {
+	if (state.building) return;
+	try {
+		if (catalogFingerprint(config.databaseFile) !== state.fingerprint) rebuild();
+	} catch (err) {
+		state.error = String(err);
+	}
+}
+
+/**
+ * Loads the persisted index (no rebuild on a normal start), detects a missing, corrupt or
+ * stale snapshot and rebuilds it in the background, and starts watching for changes.
+ */
+export function init(): void {
+	const loaded = loadSnapshot();
+	if (loaded)
+		Object.assign(state, {
+			index: loaded.index,
+			fingerprint: loaded.fingerprint,
+			builtAt: loaded.builtAt,
+			docs: loaded.docs
+		});
+	checkFreshness();
+	if (!timer) {
+		timer = setInterval(checkFreshness, CHECK_INTERVAL_MS);
+		timer.unref();
+		events.onCatalogChanged(notifyChange);
+	}
+}
+
+/** Called after an in-process catalog change: check at once instead of at the next tick. */
+function notifyChange(): void {
+	if (timer) setImmediate(checkFreshness);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+interface Group {
+	/** Index terms that count as this word having matched. */
+	exact: Set<string>;
+	prefix: string | null;
+	fuzzy: string[];
+}
+
+/** Turns what a person typed into plain words: Lunr syntax (`:`, `~`, `^`, `+`, `-`) is not special. */
+export function words(raw: string): { word: string; prefix: boolean }[] {
+	const out: { word: string; prefix: boolean }[] = [];
+	for (const m of fold(raw.slice(0, 500)).matchAll(/([\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*)(\*?)/gu)) {
+		out.push({
+			word: m[1].slice(0, MAX_WORD_LENGTH),
+			prefix: m[2] === '*' && m[1].length >= MIN_PREFIX
+		});
+	}
+	return out.slice(0, 12);
+}
+
+function levenshtein1(a: string, b: string): boolean {
+	if (Math.abs(a.length - b.length) > 1) return false;
+	let i = 0;
+	let j = 0;
+	let edits = 0;
+	while (i < a.length && j < b.length) {
+		if (a[i] === b[j]) {
+			i++;
+			j++;
+			continue;
+		}
+		if (++edits > 1) return false;
+		if (a.length > b.length) i++;
+		else if (a.length < b.length) j++;
+		else {
+			i++;
+			j++;
+		}
+	}
+	return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+type Field = 'title' | 'authors' | 'subjects' | 'identifiers';
+
+/** Lunr treats a present-but-undefined `fields` as "no field": leave the key out instead. */
+function scope(fields: Field[] | undefined): { fields?: Field[] } {
+	return fields ? { fields } : {};
+}
+
+/** Builds and runs the Lunr query; returns scores and how many word groups each doc matched. */
+interface Scored {
+	score: number;
+	/** Query words matched as typed (or by stem, prefix or one typo). */
+	direct: number;
+	/** Query words matched directly or through a synonym. */
+	covered: number;
+	terms: Set<string>;
+}
+
+function runLunr(index: lunr.Index, params: SearchParams): Map<number, Scored> {
+	const clauses: { text: string; fields?: Field[] }[] = [];
+	if (params.q.trim()) clauses.push({ text: params.q });
+	if (params.title) clauses.push({ text: params.title, fields: ['title'] });
+	if (params.author) clauses.push({ text: params.author, fields: ['authors'] });
+	if (params.subject) clauses.push({ text: params.subject, fields: ['subjects'] });
+	if (params.number) clauses.push({ text: params.number, fields: ['identifiers'] });
+
+	const groups: Group[] = [];
+	const results = index.query((query) => {
+		for (const clause of clauses) {
+			const ws = words(clause.text);
+			const meaningful = ws.filter((w) => !STOP_WORDS.has(w.word) || w.prefix);
+			for (const { word, prefix } of meaningful.length ? meaningful : ws) {
+				const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
+				groups.push(group);
+				if (prefix) {
+					group.prefix = word;
+					query.term(word, {
+						...scope(clause.fields),
+						wildcard: lunr.Query.wildcard.TRAILING,
+						boost: 1
+					});
+					continue;
+				}
+				const stems = clause.fields?.includes('identifiers')
+					? [word.replace(/-/g, '')]
+					: queryStems(word);
+				if (word.includes('-')) stems.push(...word.split('-').map((p) => stemIndonesian(p)));
+				for (const s of new Set(stems)) {
+					group.exact.add(s);
+					query.term(s, { ...scope(clause.fields), boost: 1 });
+					if (s.length >= FUZZY_MIN_LENGTH && s.length <= FUZZY_MAX_LENGTH && !/^\d+$/.test(s)) {
+						group.fuzzy.push(s);
+						query.term(s, { ...scope(clause.fields), editDistance: 1, boost: FUZZY_BOOST });
+					}
+				}
+			}
+			// Synonyms of the free-text query: optional, weaker, and counted with the words they stand for.
+			if (!clause.fields) {
+				for (const phrase of expand(clause.text)) {
+					const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
+					for (const w of words(phrase)) {
+						if (STOP_WORDS.has(w.word)) continue;
+						for (const s of [stemIndonesian(w.word), stemEnglish(w.word)]) {
+							group.exact.add(s);
+							query.term(s, { boost: SYNONYM_BOOST });
+						}
+					}
+					synonymGroups.push(group);
+				}
+			}
+		}
+	});
+	const out = new Map<number, Scored>();
+	for (const r of results) {
+		const matched = new Set(Object.keys(r.matchData.metadata));
+		const hits = (g: Group) =>
+			[...matched].some(
+				(t) =>
+					g.exact.has(t) ||
+					(g.prefix && t.startsWith(g.prefix)) ||
+					g.fuzzy.some((f) => levenshtein1(f, t))
+			);
+		const direct = groups.filter(hits).length;
+		// A synonym that matched stands in for a typed word (lelang ↔ auction), but a record
+		// with the word as typed still ranks first.
+		const covered = synonymGroups.some(hits) ? Math.min(groups.length, direct + 1) : direct;
+		out.set(Number(r.ref), { score: r.score, direct, covered, terms: matched });
+	}
+	synonymGroups.length = 0;
+	return out;
+}
+const synonymGroups: Group[] = [];
+
+interface Row {
+	id: number;
+	type: PublicationType;
+	year: number | null;
+	language: string;
+	access: string;
+	published_date: string | null;
+	series_slug: string | null;
+	series_title: string | null;
+}
+
+/** Live metadata of the candidate records the viewer may see (chunked: SQLite caps parameters). */
+async function visibleRows(
+	db: Db,
+	viewer: Viewer,
+	ids: number[]
+): Promise<Map<number, Row & { subjects: string[] }>> {
+	const out = new Map<number, Row & { subjects: string[] }>();
+	for (let i = 0; i < ids.length; i += 500) {
+		const chunk = ids.slice(i, i + 500);
+		const rows = await db
+			.selectFrom('publications')
+			.leftJoin('series', 'series.id', 'publications.series_id')
+			.select([
+				'publications.id',
+				'publications.type',
+				'publications.year',
+				'publications.language',
+				'publications.access',
+				'publications.published_date',
+				'series.slug as series_slug',
+				'series.title as series_title'
+			])
+			.where('publications.id', 'in', chunk)
+			.where(visibleTo(viewer))
+			.execute();
+		const subjects = await db
+			.selectFrom('publication_subjects as ps')
+			.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+			.select(['ps.publication_id', 's.name'])
+			.where('ps.publication_id', 'in', rows.map((r) => r.id).concat(-1))
+			.execute();
+		for (const r of rows) out.set(r.id, { ...r, subjects: [] });
+		for (const s of subjects) out.get(s.publication_id)?.subjects.push(s.name);
+	}
+	return out;
+}
+
+type FacetName = keyof SearchResult['facets'];
+
+function passes(r: Row & { subjects: string[] }, p: SearchParams, except?: FacetName): boolean {
+	if (except !== 'type' && p.types?.length && !p.types.includes(r.type)) return false;
+	if (except !== 'year' && p.yearFrom !== undefined && (r.year === null || r.year < p.yearFrom))
+		return false;
+	if (except !== 'year' && p.yearTo !== undefined && (r.year === null || r.year > p.yearTo))
+		return false;
+	if (
+		except !== 'subject' &&
+		p.subjectFilter &&
+		!r.subjects.some((s) => fold(s) === fold(p.subjectFilter!))
+	)
+		return false;
+	if (except !== 'series' && p.series && r.series_slug !== p.series) return false;
+	if (except !== 'language' && p.language && r.language !== p.language) return false;
+	if (except !== 'access' && p.access && r.access !== p.access) return false;
+	return true;
+}
+
+function facetCounts(
+	rows: (Row & { subjects: string[] })[],
+	p: SearchParams,
+	name: FacetName,
+	key: (r: Row & { subjects: string[] }) => (string | null)[]
+): FacetCount[] {
+	const counts = new Map<string, number>();
+	for (const r of rows) {
+		if (!passes(r, p, name)) continue;
+		for (const k of key(r)) if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);
+	}
+	const list = [...counts].map(([value, count]) => ({ value, count }));
+	return name === 'year'
+		? list.sort((a, b) => Number(b.value) - Number(a.value))
+		: list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 30);
+}
+
+function escapeHtml(s: string): string {
+	return s.replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
+	);
+}
+
+const stemCache = new Map<string, string[]>();
+/** All stems a word of running text could be indexed under (memoised: texts repeat words). */
+function stemsOf(word: string): string[] {
+	let s = stemCache.get(word);
+	if (!s) {
+		s = [stemIndonesian(word), stemEnglish(word)];
+		if (stemCache.size > 200_000) stemCache.clear();
+		stemCache.set(word, s);
+	}
+	return s;
+}
+
+/** Highlights the words of `text` whose stems are among `terms`; everything else escaped. */
+export function highlight(text: string, terms: Set<string>): { html: string; first: number } {
+	let html = '';
+	let last = 0;
+	let first = -1;
+	for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+		const folded = fold(m[0]);
+		if (STOP_WORDS.has(folded) || !stemsOf(folded).some((s) => terms.has(s))) continue;
+		if (first < 0) first = m.index!;
+		html += `${escapeHtml(text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
+		last = m.index! + m[0].length;
+	}
+	return { html: html + escapeHtml(text.slice(last)), first };
+}
+
+/** The pages of the current file where the matched terms occur, and a snippet around the first. */
+async function locate(
+	db: Db,
+	pub: Publication,
+	terms: Set<string>
+): Promise<{ pages: number[]; snippet: string }> {
+	const texts = await db
+		.selectFrom('page_texts')
+		.innerJoin('files', 'files.id', 'page_texts.file_id')
+		.select(['page_texts.page', 'page_texts.text'])
+		.where('files.publication_id', '=', pub.id)
+		.where('files.is_current', '=', 1)
+		.orderBy('page_texts.page')
+		.execute();
+	const pages: number[] = [];
+	let snippet = '';
+	for (const t of texts) {
+		const hasMatch = tokenize(t.text).some(
+			(w) => !STOP_WORDS.has(w) && stemsOf(w).some((s) => terms.has(s))
+		);
+		if (!hasMatch) continue;
+		if (pages.length < MAX_PAGES_PER_HIT) pages.push(t.page);
+		if (!snippet) snippet = window(t.text, terms);
+	}
+	if (!snippet) snippet = window(pub.abstract ?? pub.subtitle ?? pub.title, terms);
+	return { pages, snippet };
+}
+
+/** About SNIPPET_CHARS of text around the first matched word, highlighted. */
+function window(text: string, terms: Set<string>): string {
+	const flat = text.replace(/\s+/g, ' ');
+	const { first } = highlight(flat, terms);
+	const start =
+		first < 0 ? 0 : Math.max(0, flat.lastIndexOf(' ', Math.max(0, first - SNIPPET_CHARS / 3)) + 1);
+	let cut = flat.slice(start, start + SNIPPET_CHARS);
+	if (start + SNIPPET_CHARS < flat.length)
+		cut = cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : cut.length);
+	const { html } = highlight(cut, terms);
+	return `${start > 0 ? '… ' : ''}${html}${start + cut.length < flat.length ? ' …' : ''}`;
+}
+
+/** The closest index term to a word (one or two edits), preferring common terms. */
+function closestTerm(index: lunr.Index, word: string): string | null {
+	const candidates = index.query((q) => q.term(word, { editDistance: word.length >= 7 ? 2 : 1 }));
+	const seen = new Map<string, number>();
+	for (const r of candidates)
+		for (const t of Object.keys(r.matchData.metadata)) seen.set(t, (seen.get(t) ?? 0) + 1);
+	let best: string | null = null;
+	for (const [t, n] of seen) {
+		if (t === word) continue;
+		if (!best || n > (seen.get(best) ?? 0)) best = t;
+	}
+	return best;
+}
+
+/**
+ * Searches what the viewer may see. Totals, facets, snippets and spelling hints are computed
+ * only over visible records.
+ */
+export async function search(db: Db, viewer: Viewer, params: SearchParams): Promise<SearchResult> {
+	const page = Math.max(1, params.page ?? 1);
+	const pageSize = Math.min(Math.max(1, params.pageSize ?? 20), 100);
+	if (!isStaff(viewer)) delete params.access;
+	const empty: SearchResult = {
+		total: 0,
+		page,
+		pageSize,
+		hits: [],
+		facets: { type: [], year: [], subject: [], series: [], language: [], access: [] },
+		didYouMean: null,
+		terms: []
+	};
+	const index = state.index;
+	const hasQuery = [params.q, params.title, params.author, params.subject, params.number].some(
+		(s) => s?.trim()
+	);
+	if (!index || !hasQuery) return empty;
+
+	const scored = runLunr(index, params);
+	const rows = await visibleRows(db, viewer, [...scored.keys()]);
+	const visible = [...rows.values()];
+	const matching = visible.filter((r) => passes(r, params));
+	const sort = params.sort ?? 'relevance';
+	const date = (r: Row) => r.published_date ?? (r.year ? `${r.year}-12-31` : '');
+	matching.sort((a, b) => {
+		if (sort === 'newest') return date(b).localeCompare(date(a)) || b.id - a.id;
+		if (sort === 'oldest') return date(a).localeCompare(date(b)) || a.id - b.id;
+		const sa = scored.get(a.id)!;
+		const sb = scored.get(b.id)!;
+		return (
+			(ALL_TERMS_FIRST ? sb.covered - sa.covered || sb.direct - sa.direct : 0) ||
+			sb.score - sa.score ||
+			b.id - a.id
+		);
+	});
+	const facets: SearchResult['facets'] = {
+		type: facetCounts(visible, params, 'type', (r) => [r.type]),
+		year: facetCounts(visible, params, 'year', (r) => [r.year === null ? null : String(r.year)]),
+		subject: facetCounts(visible, params, 'subject', (r) => r.subjects),
+		series: facetCounts(visible, params, 'series', (r) => [r.series_slug]),
+		language: facetCounts(visible, params, 'language', (r) => [r.language]),
+		access: isStaff(viewer) ? facetCounts(visible, params, 'access', (r) => [r.access]) : []
+	};
+	const slice = matching.slice((page - 1) * pageSize, page * pageSize);
+	const pubs = await hydrate(
+		db,
+		await db
+			.selectFrom('publications')
+			.selectAll()
+			.where('id', 'in', slice.map((r) => r.id).concat(-1))
+			.execute()
+	);
+	const byId = new Map(pubs.map((p) => [p.id, p]));
+	const allTerms = new Set<string>();
+	const hits: SearchHit[] = [];
+	for (const r of slice) {
+		const pub = byId.get(r.id)!;
+		const s = scored.get(r.id)!;
+		for (const t of s.terms) allTerms.add(t);
+		const { pages, snippet } = await locate(db, pub, s.terms);
+		hits.push({
+			id: pub.id,
+			title: pub.title,
+			type: pub.type,
+			year: pub.year,
+			access: pub.access,
+			snippet,
+			pages,
+			score: Math.round(s.score * 1000) / 1000,
+			publication: pub
+		});
+	}
+	let didYouMean: string | null = null;
+	// Offered when a typed word is not in the index at all, even if typo tolerance found
+	// something: the reader should see the likely spelling.
+	if (params.q.trim()) didYouMean = await correction(db, viewer, index, params);
+	return { total: matching.length, page, pageSize, hits, facets, didYouMean, terms: [...allTerms] };
+}
+
+/**
+ * A spelling correction of the query, word by word. A corrected word is offered only if, on its
+ * own, it finds something the viewer may see — so a word known only from internal records is
+ * never suggested to the public.
+ */
+async function correction(
+	db: Db,
+	viewer: Viewer,
+	index: lunr.Index,
+	params: SearchParams
+): Promise<string | null> {
+	const ws = words(params.q).filter((w) => !w.prefix);
+	if (ws.length === 0) return null;
+	let changed = false;
+	const fixed: string[] = [];
+	for (const { word } of ws) {
+		const known =
+			word.length < 4 ||
+			word.length > FUZZY_MAX_LENGTH ||
+			STOP_WORDS.has(word) ||
+			queryStems(word).some((s) => index.query((q) => q.term(s, {})).length > 0);
+		const best = known
+			? null
+			: (closestTerm(index, stemIndonesian(word)) ?? closestTerm(index, word));
+		if (best && (await visibleCount(db, viewer, index, { q: best }, params)) > 0) {
+			fixed.push(best);
+			changed = true;
+		} else fixed.push(word);
+	}
+	if (!changed) return null;
+	const q = fixed.join(' ');
+	return (await visibleCount(db, viewer, index, { q }, params)) > 0 ? q : null;
+}
+
+/** How many records the viewer may see match the query (with the caller's filters). */
+async function visibleCount(
+	db: Db,
+	viewer: Viewer,
+	index: lunr.Index,
+	query: { q: string },
+	params: SearchParams
+): Promise<number> {
+	const check = runLunr(index, {
+		...params,
+		...query,
+		title: undefined,
+		author: undefined,
+		subject: undefined,
+		number: undefined
+	});
+	const rows = await visibleRows(db, viewer, [...check.keys()]);
+	return [...rows.values()].filter((r) => passes(r, params)).length;
+}
+
+/** Autocomplete: titles, subjects and series of records the viewer may see. */
+export async function suggest(
+	db: Db,
+	viewer: Viewer,
+	raw: string,
+	limit = 8
+): Promise<{ kind: 'title' | 'subject' | 'series'; value: string; id?: number; slug?: string }[]> {
+	const q = raw.trim().slice(0, 100);
+	if (q.length < 2) return [];
+	const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+	const titles = await db
+		.selectFrom('publications')
+		.select(['id', 'title'])
+		.where(visibleTo(viewer))
+		.where(sql<boolean>`title like ${like} escape '\\'`)
+		.orderBy(sql`instr(lower(title), lower(${q}))`)
+		.limit(limit)
+		.execute();
+	const subjects = await db
+		.selectFrom('subjects')
+		.select('name')
+		.where(sql<boolean>`name like ${like} escape '\\'`)
+		.where(({ exists, selectFrom }) =>
+			exists(
+				selectFrom('publication_subjects as ps')
+					.innerJoin('publications', 'publications.id', 'ps.publication_id')
+					.select(sql`1`.as('one'))
+					.whereRef('ps.subject_id', '=', 'subjects.id')
+					.where(visibleTo(viewer))
+			)
+		)
+		.limit(4)
+		.execute();
+	const series = await db
+		.selectFrom('series')
+		.select(['slug', 'title'])
+		.where(sql<boolean>`title like ${like} escape '\\'`)
+		.where(({ exists, selectFrom }) =>
+			exists(
+				selectFrom('publications')
+					.select(sql`1`.as('one'))
+					.whereRef('publications.series_id', '=', 'series.id')
+					.where(visibleTo(viewer))
+			)
+		)
+		.limit(2)
+		.execute();
+	return [
+		...series.map((s) => ({ kind: 'series' as const, value: s.title, slug: s.slug })),
+		...subjects.map((s) => ({ kind: 'subject' as const, value: s.name })),
+		...titles.map((t) => ({ kind: 'title' as const, value: t.title, id: t.id }))
+	].slice(0, limit);
+}

@@ -1,0 +1,68 @@
+// Reads the searchable text of the catalog from SQLite (used by the builder worker).
+import Database from 'better-sqlite3';
+
+/**
+ * Every record with its metadata and the text of its current file, streamed one by one so a
+ * 5,000-record catalog never sits in memory twice.
+ * @param {string} file path of the SQLite database
+ * @returns {Generator<import('./build.js').SearchDoc>}
+ */
+export function* readDocs(file) {
+	const db = new Database(file, { readonly: true, fileMustExist: true });
+	try {
+		const authors = db.prepare(
+			'select name from publication_authors where publication_id = ? order by position'
+		);
+		const subjects = db.prepare(
+			'select s.name from publication_subjects ps join subjects s on s.id = ps.subject_id where ps.publication_id = ? order by ps.position'
+		);
+		const pages = db.prepare(
+			'select t.text from page_texts t join files f on f.id = t.file_id where f.publication_id = ? and f.is_current = 1 order by t.page'
+		);
+		const rows = db
+			.prepare(
+				`select p.id, p.language, p.title, p.subtitle, p.abstract, p.isbn, p.issn, p.regulation_number, s.title as series
+				 from publications p left join series s on s.id = p.series_id order by p.id`
+			)
+			.iterate();
+		for (const r of /** @type {Iterable<Record<string, any>>} */ (rows)) {
+			yield {
+				id: r.id,
+				language: r.language,
+				title: r.title,
+				subtitle: r.subtitle,
+				series: r.series,
+				authors: authors.all(r.id).map((/** @type {any} */ a) => a.name),
+				subjects: subjects.all(r.id).map((/** @type {any} */ s) => s.name),
+				identifiers: [r.regulation_number, r.isbn, r.issn].filter(Boolean),
+				abstract: r.abstract,
+				body: pages
+					.all(r.id)
+					.map((/** @type {any} */ p) => p.text)
+					.join('\n')
+			};
+		}
+	} finally {
+		db.close();
+	}
+}
+
+/**
+ * A fingerprint of everything the index depends on; a snapshot with another fingerprint is stale.
+ * @param {string} file
+ */
+export function catalogFingerprint(file) {
+	const db = new Database(file, { readonly: true, fileMustExist: true });
+	try {
+		const r = /** @type {{ n: number, updated: string | null, files: number | null }} */ (
+			db
+				.prepare(
+					'select count(*) n, max(updated_at) updated, (select max(id) from files) files from publications'
+				)
+				.get()
+		);
+		return `${r.n}:${r.updated ?? ''}:${r.files ?? 0}`;
+	} finally {
+		db.close();
+	}
+}

@@ -1,0 +1,34 @@
+import { json } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db/index.ts';
+import * as search from '$lib/server/search/index.ts';
+import { parseSearchParams } from '$lib/server/search/params.ts';
+import { toApiError } from '$lib/server/http.ts';
+import { viewerOf } from '$lib/server/request.ts';
+import type { RequestHandler } from './$types';
+
+/**
+ * `GET /api/v1/search?q=&type=&yearFrom=&yearTo=&subject=&series=&lang=&sort=&page=&pageSize=`
+ * (also `title=`, `author=`, `inSubject=`, `number=` field scopes) — only what the caller may see.
+ */
+export const GET: RequestHandler = async ({ url, locals }) => {
+	try {
+		const result = await search.search(
+			await getDb(),
+			viewerOf(locals.user),
+			parseSearchParams(url)
+		);
+		return json(
+			{
+				total: result.total,
+				page: result.page,
+				pageSize: result.pageSize,
+				hits: result.hits.map(({ publication: _p, ...hit }) => hit),
+				facets: result.facets,
+				didYouMean: result.didYouMean
+			},
+			{ headers: { 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Authorization' } }
+		);
+	} catch (err) {
+		return toApiError(err, locals.lang);
+	}
+};
