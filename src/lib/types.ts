@@ -77,6 +77,8 @@ export interface Page<T> {
 export interface FacetCount {
 	value: string;
 	count: number;
+	/** What to show when the value is a key (a series slug shows its title). */
+	label?: string;
 }
 
 export interface CatalogFacets {

@@ -305,7 +305,7 @@ function scope(fields: Field[] | undefined): { fields?: Field[] } {
 }
 
 /** Builds and runs the Lunr query; returns scores and how many word groups each doc matched. */
-interface Scored {
+export interface Scored {
 	score: number;
 	/** Query words matched as typed (or by stem, prefix or one typo). */
 	direct: number;
@@ -388,6 +388,14 @@ function runLunr(index: lunr.Index, params: SearchParams): Map<number, Scored> {
 	return out;
 }
 const synonymGroups: Group[] = [];
+
+/**
+ * The Lunr part of `search` alone — candidates with score and matched-word counts, before any
+ * policy filtering — so the benchmark measures exactly the production query code.
+ */
+export function lunrQuery(index: lunr.Index, params: SearchParams): Map<number, Scored> {
+	return runLunr(index, params);
+}
 
 interface Row {
 	id: number;
@@ -524,14 +532,18 @@ async function locate(
 		.execute();
 	const pages: number[] = [];
 	let snippet = '';
+	let coverSnippet = '';
 	for (const t of texts) {
 		const hasMatch = tokenize(t.text).some(
 			(w) => !STOP_WORDS.has(w) && stemsOf(w).some((s) => terms.has(s))
 		);
 		if (!hasMatch) continue;
 		if (pages.length < MAX_PAGES_PER_HIT) pages.push(t.page);
-		if (!snippet) snippet = window(t.text, terms);
+		// A cover repeats the title: a sentence from inside the document says more.
+		if (t.page === 1 && texts.length > 1) coverSnippet ||= window(t.text, terms);
+		else if (!snippet) snippet = window(t.text, terms);
 	}
+	snippet ||= coverSnippet;
 	if (!snippet) snippet = window(pub.abstract ?? pub.subtitle ?? pub.title, terms);
 	return { pages, snippet };
 }
@@ -607,7 +619,10 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		type: facetCounts(visible, params, 'type', (r) => [r.type]),
 		year: facetCounts(visible, params, 'year', (r) => [r.year === null ? null : String(r.year)]),
 		subject: facetCounts(visible, params, 'subject', (r) => r.subjects),
-		series: facetCounts(visible, params, 'series', (r) => [r.series_slug]),
+		series: facetCounts(visible, params, 'series', (r) => [r.series_slug]).map((f) => ({
+			...f,
+			label: visible.find((r) => r.series_slug === f.value)?.series_title ?? f.value
+		})),
 		language: facetCounts(visible, params, 'language', (r) => [r.language]),
 		access: isStaff(viewer) ? facetCounts(visible, params, 'access', (r) => [r.access]) : []
 	};
