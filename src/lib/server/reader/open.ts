@@ -1,0 +1,128 @@
+import type { Db } from '../db/index.ts';
+import { canDownload, canReadContent, canSeePublication, type Viewer } from '../access.ts';
+import { lendingFacts } from '../circulation/digital.ts';
+import { DomainError, NotFound } from '../errors.ts';
+import { log } from '../log.ts';
+import * as publications from '../catalog/publications.ts';
+import * as storage from '../storage/index.ts';
+import type { Publication } from '../../types.ts';
+
+/**
+ * Opening a publication for reading: the one place that decides, through the access policy,
+ * whether a viewer gets a file and on what terms. The read page and the file endpoint both ask
+ * here, so they can never disagree.
+ */
+
+/** Why a visible publication cannot be read online. */
+export type FileState = 'ok' | 'no_file' | 'file_missing';
+
+/** A stored PDF the viewer may receive, with what the HTTP layer needs to serve it. */
+export interface ReadableFile {
+	publicationId: number;
+	path: string;
+	bytes: number;
+	sha256: string;
+	/** When this file version was catalogued (not the disk mtime, which a restore changes). */
+	lastModified: Date;
+	/** Name offered to the browser, derived from the record's title. */
+	title: string;
+	/**
+	 * True when anyone, logged in or not, may read it: only then may shared caches keep it.
+	 * Anything else must not outlive the access check in someone else's cache.
+	 */
+	publiclyReadable: boolean;
+	mayDownload: boolean;
+}
+
+/** A visible record without a current file (catalogued physical collection). */
+export class NoFile extends DomainError {
+	constructor() {
+		super(404, 'no_file', 'reader.noFile');
+	}
+}
+
+/** The record has a file row but the bytes are gone from the store (restore gone wrong). */
+export class FileMissing extends DomainError {
+	constructor() {
+		super(404, 'file_missing', 'reader.fileMissing');
+	}
+}
+
+/** The record is "read online only" for this viewer. */
+export class DownloadRefused extends DomainError {
+	constructor() {
+		super(403, 'download_not_allowed', 'reader.downloadNotAllowed');
+	}
+}
+
+/**
+ * The current file of a publication for a viewer who wants its bytes. The policy is checked
+ * first: a record the viewer may not see is NotFound, exactly like a record that does not
+ * exist. Then NoFile / FileMissing for a visible record without bytes, and DownloadRefused when
+ * `download` is asked of a read-online-only record.
+ */
+export async function openFile(
+	db: Db,
+	viewer: Viewer,
+	publicationId: number,
+	opts: { download: boolean } = { download: false },
+	now = new Date()
+): Promise<ReadableFile> {
+	const facts = await publications.accessFacts(db, publicationId);
+	// A lendable restricted record opens only through an active digital loan (circulation).
+	if (!facts || !canReadContent(viewer, facts, now, await lendingFacts(db, viewer, facts.id, now)))
+		throw new NotFound('error.publicationNotFound');
+	const mayDownload = canDownload(viewer, facts, now);
+	if (opts.download && !mayDownload) throw new DownloadRefused();
+	const file = await publications.currentFile(db, facts.id);
+	if (!file) throw new NoFile();
+	const info = await storage.stat(file.storage_key);
+	if (!info) {
+		log.warn({ publicationId, key: file.storage_key }, 'stored file missing');
+		throw new FileMissing();
+	}
+	return {
+		publicationId: facts.id,
+		path: storage.pathOf(file.storage_key),
+		bytes: info.bytes,
+		sha256: file.sha256,
+		lastModified: new Date(file.created_at),
+		title: facts.title,
+		publiclyReadable: canSeePublication(null, facts, now),
+		mayDownload
+	};
+}
+
+/** What the read page needs: the record, whether its file can be shown, and the viewer's rights. */
+export interface ReaderContext {
+	publication: Publication;
+	state: FileState;
+	mayDownload: boolean;
+}
+
+/**
+ * The read page's view of a publication. Throws NotFound when the viewer may not see it (the
+ * route decides whether that means "log in" or 404). File problems are returned as `state`
+ * so the page can explain them instead of failing.
+ */
+export async function openReader(
+	db: Db,
+	viewer: Viewer,
+	publicationId: number,
+	now = new Date()
+): Promise<ReaderContext> {
+	const publication = await publications.findById(db, viewer, publicationId);
+	const facts = await publications.accessFacts(db, publicationId);
+	if (!facts) throw new NotFound('error.publicationNotFound');
+	// Seeing a lendable restricted record is not reading it: that takes an active digital loan.
+	if (!canReadContent(viewer, facts, now, await lendingFacts(db, viewer, publicationId, now)))
+		throw new NotFound('error.publicationNotFound');
+	const file = await publications.currentFile(db, publicationId);
+	let state: FileState = 'ok';
+	if (!file) state = 'no_file';
+	else if (!(await storage.stat(file.storage_key))) {
+		log.warn({ publicationId, key: file.storage_key }, 'stored file missing');
+		state = 'file_missing';
+	}
+	return { publication, state, mayDownload: state === 'ok' && canDownload(viewer, facts, now) };
+}
