@@ -1,7 +1,11 @@
 // `npm run bench [scenario ...]`: performance figures on this machine, printed as a table and
 // written to bench-results/<timestamp>.json (and bench-results/latest.json).
-// Scenarios: foundation (cold start, page latency under load). Later issues add theirs here.
-// Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10).
+// Scenarios: foundation (cold start, page latency under load), import, reader (first page of a
+// 300+ page PDF), search (Lunr vs SQLite FTS5 on synthetic publications), circulation (desk
+// operations and the digital-copy race over HTTP). Later issues add
+// theirs here.
+// Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10); search:
+// BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_LIMIT_S, BENCH_SEARCH_RSS_GB.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +15,9 @@ import SQLite from 'better-sqlite3';
 import { load, type LoadResult } from './bench/load.ts';
 import { startTimed } from './bench/server.ts';
 import { importScenario } from './bench/import.ts';
+import { readerScenario } from './bench/reader.ts';
+import { searchScenario, searchTable } from './bench/search.ts';
+import { circulationScenario, circulationTable } from './bench/circulation.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -133,6 +140,45 @@ async function main() {
 			console.log(
 				`| /healthz while importing: p50 / p95 / max | ${r.healthz.p50.toFixed(1)} / ${r.healthz.p95.toFixed(1)} / ${r.healthz.max.toFixed(1)} ms |`
 			);
+		}
+		if (run('reader')) {
+			const r = await readerScenario();
+			results.reader = r;
+			const mb = (r.fileBytes / 2 ** 20).toFixed(1);
+			console.log(`\nReader — ${r.pages}-page, ${mb} MB PDF, cold cache, ${r.runs.length} runs`);
+			console.log(`| measure | median | worst | target |`);
+			console.log(`|---|---:|---:|---:|`);
+			console.log(
+				`| navigation → first page painted | ${fmt(r.firstPageMs.median, 0)} ms | ${fmt(r.firstPageMs.max, 0)} ms | < ${r.targets.firstPageMs} ms |`
+			);
+			console.log(
+				`| file fetched before first paint | ${fmt(r.share.median * 100)} % | ${fmt(r.share.max * 100)} % | < ${r.targets.share * 100} % |`
+			);
+			console.log(
+				`(${r.pass ? 'targets met' : 'TARGETS MISSED'}; ingest took ${fmt(r.ingestSeconds)} s)`
+			);
+		}
+		if (run('search')) {
+			// Synthetic publications, independent of the demo seed.
+			const r = await searchScenario();
+			results.search = r;
+			const { tokens, forms, stems } = r.perDoc;
+			console.log(
+				`\nSearch — Lunr (production build and query code) vs SQLite FTS5 (unicode61), synthetic publications of ${tokens} words (${forms} forms, ${stems} stems each), ${r.queries} queries (${Object.entries(
+					r.mix
+				)
+					.map(([k, v]) => `${v} ${k}`)
+					.join(', ')}), top 20`
+			);
+			for (const line of searchTable(r)) console.log(line);
+			console.log(
+				`(limits per phase: ${r.limits.seconds} s, ${r.limits.rssGb} GB RSS; shared machine: noisy)`
+			);
+		}
+		if (run('circulation')) {
+			const r = await circulationScenario(dataDir);
+			results.circulation = r;
+			console.log(circulationTable(r));
 		}
 	} finally {
 		fs.rmSync(dataDir, { recursive: true, force: true });

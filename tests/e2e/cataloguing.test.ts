@@ -55,13 +55,11 @@ describe('cataloguing in the browser', () => {
 				if (document.querySelector('[data-testid=upload-progress]')) w.sawProgress = true;
 			}).observe(document.body, { childList: true, subtree: true });
 		});
-		await page
-			.getByTestId('pdf-input')
-			.setInputFiles({
-				name: 'laporan-uji.pdf',
-				mimeType: 'application/pdf',
-				buffer: await samplePdf()
-			});
+		await page.getByTestId('pdf-input').setInputFiles({
+			name: 'laporan-uji.pdf',
+			mimeType: 'application/pdf',
+			buffer: await samplePdf()
+		});
 		await page.getByTestId('upload-done').waitFor();
 		expect(
 			await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)

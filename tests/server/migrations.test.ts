@@ -34,7 +34,8 @@ describe('migrations', () => {
 			const first = await migrateToLatest(db);
 			expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
 				['0001_initial', 'Success'],
-				['0002_import_source', 'Success']
+				['0002_import_source', 'Success'],
+				['0003_circulation', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

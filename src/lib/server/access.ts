@@ -20,6 +20,18 @@ export interface AccessFacts {
 	access: AccessLevel;
 	status: PublicationStatus;
 	embargo_until: string | null;
+	/** Concurrent digital copies lent (circulation); > 0 makes a restricted record lendable. */
+	digital_copies?: number;
+}
+
+/**
+ * A restricted record marked lendable (`digital_copies > 0`) is discoverable by employees so
+ * they can borrow it; its content still opens only through an active digital loan.
+ */
+function lendableToEmployee(viewer: Viewer, pub: AccessFacts): boolean {
+	return (
+		hasRole(viewer, 'employee') && pub.access === 'restricted' && (pub.digital_copies ?? 0) > 0
+	);
 }
 
 /** True when the viewer holds at least the given role (admin ⊃ librarian ⊃ employee). */
@@ -49,12 +61,49 @@ export function canSeePublication(viewer: Viewer, pub: AccessFacts, now = new Da
 	if (isStaff(viewer)) return true;
 	if (pub.status !== 'published') return false;
 	if (pub.embargo_until && pub.embargo_until > today(now)) return false;
-	return visibleAccessLevels(viewer).includes(pub.access);
+	return visibleAccessLevels(viewer).includes(pub.access) || lendableToEmployee(viewer, pub);
 }
 
-/** May the viewer read the publication's content (file, cover, page text)? */
-export function canReadContent(viewer: Viewer, pub: AccessFacts, now = new Date()): boolean {
-	return canSeePublication(viewer, pub, now);
+/** What circulation knows about the viewer and this record (optional; see canReadContent). */
+export interface LendingFacts {
+	/** The viewer holds an active digital loan of the record (`hasActiveDigitalLoan`). */
+	activeDigitalLoan?: boolean;
+}
+
+/**
+ * May the viewer read the publication's content (file, cover, page text)? For a restricted
+ * record a non-librarian reads only through an active digital loan — and nothing else: seeing
+ * a lendable record's metadata does not open its file.
+ */
+export function canReadContent(
+	viewer: Viewer,
+	pub: AccessFacts,
+	now = new Date(),
+	lending: LendingFacts = {}
+): boolean {
+	if (!canSeePublication(viewer, pub, now)) return false;
+	if (!isStaff(viewer) && pub.access === 'restricted') return lending.activeDigitalLoan === true;
+	return true;
+}
+
+/** The facts `canDownload` needs: the access facts plus the per-record download switch. */
+export interface DownloadFacts extends AccessFacts {
+	/** 1 = downloadable; 0 = "read online only" (only librarians may download or print). */
+	downloadable: number;
+}
+
+/**
+ * May the viewer download (and print) the publication's file, rather than only read it online?
+ * Public records: everyone who may see them; internal: employees and up (seeing them already
+ * requires that); restricted: staff only (likewise). A record switched to "read online only"
+ * (`downloadable = 0`) may be downloaded by librarians and admins alone. Inline reading is
+ * governed by `canReadContent`; this rule only decides the download and print buttons and
+ * `?download=1`.
+ */
+export function canDownload(viewer: Viewer, pub: DownloadFacts, now = new Date()): boolean {
+	if (!canReadContent(viewer, pub, now)) return false;
+	if (isStaff(viewer)) return true;
+	return pub.downloadable === 1;
 }
 
 /** May the viewer catalogue (create, edit, publish, withdraw) publications? */
@@ -78,7 +127,15 @@ export function visibleTo(viewer: Viewer, now = new Date()) {
 		if (isStaff(viewer)) return eb.lit(1).$castTo<SqlBool>() as never;
 		return eb.and([
 			eb('publications.status', '=', 'published'),
-			eb('publications.access', 'in', visibleAccessLevels(viewer)),
+			hasRole(viewer, 'employee')
+				? eb.or([
+						eb('publications.access', 'in', visibleAccessLevels(viewer)),
+						eb.and([
+							eb('publications.access', '=', 'restricted'),
+							eb('publications.digital_copies', '>', 0)
+						])
+					])
+				: eb('publications.access', 'in', visibleAccessLevels(viewer)),
 			eb.or([
 				eb('publications.embargo_until', 'is', null),
 				eb('publications.embargo_until', '<=', today(now))

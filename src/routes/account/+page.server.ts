@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db/index.ts';
 import * as users from '$lib/server/accounts/users.ts';
 import * as sessions from '$lib/server/accounts/sessions.ts';
 import * as apiTokens from '$lib/server/accounts/api-tokens.ts';
+import * as progress from '$lib/server/reader/progress.ts';
 import * as audit from '$lib/server/audit.ts';
 import { isStaff } from '$lib/server/access.ts';
 import { DomainError } from '$lib/server/errors.ts';
@@ -17,7 +18,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const viewer = viewerOf(user);
 	return {
 		account: await users.findById(db, user.id),
-		tokens: isStaff(viewer) ? await apiTokens.listMine(db, viewer) : null
+		tokens: isStaff(viewer) ? await apiTokens.listMine(db, viewer) : null,
+		recentlyRead: await progress.recent(db, viewer)
 	};
 };
 

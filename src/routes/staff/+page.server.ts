@@ -1,8 +1,14 @@
 import { getDb } from '$lib/server/db/index.ts';
 import * as stats from '$lib/server/catalog/stats.ts';
+import * as loans from '$lib/server/circulation/loans.ts';
+import { clock } from '$lib/server/clock.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
 	const db = await getDb();
-	return { overview: await stats.overview(db), changes: await stats.recentChanges(db) };
+	return {
+		overview: await stats.overview(db),
+		changes: await stats.recentChanges(db),
+		circulation: await loans.counts(db, clock())
+	};
 };

@@ -203,7 +203,7 @@ export async function findById(db: Db, viewer: Viewer, id: number): Promise<Publ
 export async function accessFacts(db: Db, id: number) {
 	return db
 		.selectFrom('publications')
-		.select(['id', 'access', 'status', 'embargo_until', 'downloadable', 'title'])
+		.select(['id', 'access', 'status', 'embargo_until', 'downloadable', 'digital_copies', 'title'])
 		.where('id', '=', id)
 		.executeTakeFirst();
 }

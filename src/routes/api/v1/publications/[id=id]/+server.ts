@@ -3,6 +3,8 @@ import { getDb } from '$lib/server/db/index.ts';
 import * as publications from '$lib/server/catalog/publications.ts';
 import * as records from '$lib/server/catalog/records.ts';
 import { fieldsFromJson } from '$lib/server/catalog/api-input.ts';
+import * as digital from '$lib/server/circulation/digital.ts';
+import { clock } from '$lib/server/clock.ts';
 import { canEditCatalog } from '$lib/server/access.ts';
 import { apiError, readJsonObject, toApiError } from '$lib/server/http.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
@@ -38,10 +40,20 @@ export const PATCH: RequestHandler = async (event) => {
 				viewer ? 'forbidden' : 'unauthorized',
 				t(viewer ? 'error.forbidden' : 'error.unauthorized')
 			);
-		await records.update(db, Number(params.id), fieldsFromJson(await readJsonObject(request)), {
-			id: viewer!.id,
-			ip: clientIp(event)
-		});
+		// `digitalCopies` (circulation: concurrent digital loans, 0 = not lendable) is not part
+		// of the cataloguing schema; it is split off and set by its own domain function.
+		const { digitalCopies, ...fields } = await readJsonObject(request);
+		const actor = { id: viewer!.id, ip: clientIp(event) };
+		if (digitalCopies !== undefined)
+			await digital.setDigitalCopies(
+				db,
+				Number(params.id),
+				typeof digitalCopies === 'number' ? digitalCopies : NaN,
+				actor,
+				clock()
+			);
+		if (Object.keys(fields).length || digitalCopies === undefined)
+			await records.update(db, Number(params.id), fieldsFromJson(fields), actor);
 		return json(await publications.findById(db, viewer, Number(params.id)));
 	} catch (err) {
 		return toApiError(err, locals.lang);

@@ -1,0 +1,95 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db/index.ts';
+import * as desk from '$lib/server/circulation/desk.ts';
+import * as loans from '$lib/server/circulation/loans.ts';
+import * as holds from '$lib/server/circulation/holds.ts';
+import * as members from '$lib/server/circulation/members.ts';
+import { DomainError } from '$lib/server/errors.ts';
+import { clientIp } from '$lib/server/accounts/web.ts';
+import { clock } from '$lib/server/clock.ts';
+import { translator } from '$lib/i18n/index.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url }) => {
+	const db = await getDb();
+	const now = clock();
+	// The lazy "periodic" check: lapsed pickups and expired digital loans move on.
+	await holds.processAll(db, now);
+	const nip = url.searchParams.get('nip');
+	const member = nip ? await members.findByNip(db, nip) : null;
+	return {
+		now: now.toISOString(),
+		counts: await loans.counts(db, now),
+		member,
+		loans: member ? await loans.list(db, { userId: member.id, status: 'open' }, now) : [],
+		holds: member ? await holds.listForMember(db, member.id, { openOnly: true }) : []
+	};
+};
+
+/** Runs one desk action and turns its outcome into a translated message (or a 4xx form). */
+async function run(
+	locals: App.Locals,
+	fn: (t: ReturnType<typeof translator>) => Promise<string>
+): Promise<{ ok: true; message: string } | ReturnType<typeof fail<{ message: string }>>> {
+	const t = translator(locals.lang);
+	try {
+		return { ok: true, message: await fn(t) };
+	} catch (err) {
+		if (!(err instanceof DomainError)) throw err;
+		return fail(err.status, { message: t(err.messageKey, err.params) });
+	}
+}
+
+export const actions: Actions = {
+	scan: async (event) => {
+		const form = await event.request.formData();
+		const code = String(form.get('code') ?? '');
+		const selected = event.url.searchParams.get('nip');
+		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
+		let target: string | null = null;
+		const result = await run(event.locals, async (t) => {
+			const r = await desk.scan(await getDb(), code, selected, actor, clock());
+			if (r.kind === 'member') {
+				target = r.nip;
+				return t('circ.done.member', { name: r.name });
+			}
+			if (r.kind === 'checkout')
+				return t('circ.done.checkout', {
+					barcode: r.barcode,
+					name: r.name,
+					due: desk.dueLabel(r.dueAt)
+				});
+			return r.hold
+				? t('circ.done.checkinHold', {
+						barcode: r.barcode,
+						name: r.hold.memberName,
+						until: desk.dueLabel(r.hold.pickupUntil)
+					})
+				: t('circ.done.checkin', { barcode: r.barcode });
+		});
+		if (target) redirect(303, `/staff/circulation?nip=${encodeURIComponent(target)}`);
+		return result;
+	},
+	renew: async (event) => {
+		const form = await event.request.formData();
+		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: true };
+		return run(event.locals, async (t) => {
+			const loan = await loans.renew(await getDb(), Number(form.get('loan')), actor, clock());
+			return t('circ.done.renew', { due: desk.dueLabel(loan.dueAt) });
+		});
+	},
+	checkin: async (event) => {
+		const form = await event.request.formData();
+		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
+		return run(event.locals, async (t) => {
+			const r = await loans.checkin(await getDb(), Number(form.get('loan')), actor, clock());
+			return r.hold
+				? t('circ.done.checkinHold', {
+						barcode: r.loan.barcode ?? '',
+						name: r.hold.memberName,
+						until: desk.dueLabel(r.hold.pickupUntil)
+					})
+				: t('circ.done.checkin', { barcode: r.loan.barcode ?? '' });
+		});
+	}
+};
