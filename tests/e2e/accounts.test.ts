@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function logIn(username: string, password: string) {
-	await page.goto('/login');
+	await page.goto('/login', { waitUntil: 'networkidle' }); // hydrated: the form submits through use:enhance
 	await page.getByTestId('login-username').fill(username);
 	await page.getByTestId('login-password').fill(password);
 	await page.getByTestId('login-submit').click();

@@ -26,11 +26,18 @@ afterAll(async () => {
 
 async function loggedIn(username: string): Promise<Page> {
 	const page = await (await browser.newContext({ baseURL: server.url })).newPage();
-	await page.goto('/login');
+	await page.goto('/login', { waitUntil: 'networkidle' }); // hydrated: the form submits through use:enhance
 	await page.getByTestId('login-username').fill(username);
 	await page.getByTestId('login-password').fill(DEMO_PASSWORD);
 	await page.getByTestId('login-submit').click();
-	await page.getByTestId('user-menu').waitFor();
+	// Either we are in, or the login page says why not (a clearer failure than a timeout).
+	await page
+		.locator('[data-testid=user-menu], [data-testid=login-error]')
+		.first()
+		.waitFor({ timeout: 60_000 });
+	if (await page.getByTestId('login-error').count()) {
+		throw new Error(`login failed: ${await page.getByTestId('login-error').textContent()}`);
+	}
 	return page;
 }
 
