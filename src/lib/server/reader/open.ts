@@ -56,6 +56,24 @@ export class DownloadRefused extends DomainError {
 }
 
 /**
+ * The access facts of a publication whose content (file, cover, reading progress) the viewer
+ * may read — the policy plus, for a lendable restricted record, an active digital loan — or
+ * null. Every route that serves content asks this one function.
+ */
+export async function readableFacts(
+	db: Db,
+	viewer: Viewer,
+	publicationId: number,
+	now = new Date()
+) {
+	const facts = await publications.accessFacts(db, publicationId);
+	if (!facts) return null;
+	return canReadContent(viewer, facts, now, await lendingFacts(db, viewer, facts.id, now))
+		? facts
+		: null;
+}
+
+/**
  * The current file of a publication for a viewer who wants its bytes. The policy is checked
  * first: a record the viewer may not see is NotFound, exactly like a record that does not
  * exist. Then NoFile / FileMissing for a visible record without bytes, and DownloadRefused when
@@ -68,10 +86,8 @@ export async function openFile(
 	opts: { download: boolean } = { download: false },
 	now = new Date()
 ): Promise<ReadableFile> {
-	const facts = await publications.accessFacts(db, publicationId);
-	// A lendable restricted record opens only through an active digital loan (circulation).
-	if (!facts || !canReadContent(viewer, facts, now, await lendingFacts(db, viewer, facts.id, now)))
-		throw new NotFound('error.publicationNotFound');
+	const facts = await readableFacts(db, viewer, publicationId, now);
+	if (!facts) throw new NotFound('error.publicationNotFound');
 	const mayDownload = canDownload(viewer, facts, now);
 	if (opts.download && !mayDownload) throw new DownloadRefused();
 	const file = await publications.currentFile(db, facts.id);
@@ -112,11 +128,9 @@ export async function openReader(
 	now = new Date()
 ): Promise<ReaderContext> {
 	const publication = await publications.findById(db, viewer, publicationId);
-	const facts = await publications.accessFacts(db, publicationId);
-	if (!facts) throw new NotFound('error.publicationNotFound');
 	// Seeing a lendable restricted record is not reading it: that takes an active digital loan.
-	if (!canReadContent(viewer, facts, now, await lendingFacts(db, viewer, publicationId, now)))
-		throw new NotFound('error.publicationNotFound');
+	const facts = await readableFacts(db, viewer, publicationId, now);
+	if (!facts) throw new NotFound('error.publicationNotFound');
 	const file = await publications.currentFile(db, publicationId);
 	let state: FileState = 'ok';
 	if (!file) state = 'no_file';

@@ -1,10 +1,9 @@
 import type { Db } from '../db/index.ts';
-import { canReadContent, visibleTo, type Viewer } from '../access.ts';
-import { lendingFacts } from '../circulation/digital.ts';
+import { visibleTo, type Viewer } from '../access.ts';
 import { DomainError, Invalid, NotFound } from '../errors.ts';
 import * as publications from '../catalog/publications.ts';
 import type { Publication } from '../../types.ts';
-import { NoFile } from './open.ts';
+import { NoFile, readableFacts } from './open.ts';
 
 /**
  * Where each member stopped reading: one row per (user, publication) in `reading_progress`,
@@ -31,11 +30,7 @@ export async function save(
 	now = new Date()
 ): Promise<{ page: number; pages: number }> {
 	if (!viewer) throw new LoginRequired();
-	const facts = await publications.accessFacts(db, publicationId);
-	if (
-		!facts ||
-		!canReadContent(viewer, facts, now, await lendingFacts(db, viewer, publicationId, now))
-	)
+	if (!(await readableFacts(db, viewer, publicationId, now)))
 		throw new NotFound('error.publicationNotFound');
 	const file = await publications.currentFile(db, publicationId);
 	if (!file) throw new NoFile();

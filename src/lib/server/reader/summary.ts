@@ -1,8 +1,8 @@
 import type { Db } from '../db/index.ts';
-import { canDownload, canReadContent, type Viewer } from '../access.ts';
-import { lendingFacts } from '../circulation/digital.ts';
+import { canDownload, type Viewer } from '../access.ts';
 import * as publications from '../catalog/publications.ts';
 import * as progress from './progress.ts';
+import { readableFacts } from './open.ts';
 import * as usage from './usage.ts';
 
 /** What the detail page shows about reading a publication. */
@@ -29,15 +29,12 @@ export async function summarize(
 	now = new Date()
 ): Promise<ReadingSummary> {
 	const [facts, file, counts, lastPage] = await Promise.all([
-		publications.accessFacts(db, publicationId),
+		readableFacts(db, viewer, publicationId, now),
 		publications.currentFile(db, publicationId),
 		usage.counts(db, publicationId),
 		progress.lastPage(db, viewer, publicationId)
 	]);
-	const mayRead =
-		!!facts &&
-		!!file &&
-		canReadContent(viewer, facts, now, await lendingFacts(db, viewer, publicationId, now));
+	const mayRead = !!facts && !!file;
 	return {
 		mayRead,
 		mayDownload: mayRead && !!facts && canDownload(viewer, facts, now),

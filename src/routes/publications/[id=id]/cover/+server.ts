@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/index.ts';
-import { canReadContent } from '$lib/server/access.ts';
+import * as reader from '$lib/server/reader/open.ts';
 import * as publications from '$lib/server/catalog/publications.ts';
 import * as storage from '$lib/server/storage/index.ts';
 import { viewerOf } from '$lib/server/request.ts';
@@ -13,8 +13,9 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params, locals }) => {
 	const db = await getDb();
 	const t = translator(locals.lang);
-	const facts = await publications.accessFacts(db, Number(params.id));
-	if (!facts || !canReadContent(viewerOf(locals.user), facts)) error(404, t('error.notFound'));
+	// The same rule as the file itself: a borrower of a restricted record sees its cover too.
+	const facts = await reader.readableFacts(db, viewerOf(locals.user), Number(params.id));
+	if (!facts) error(404, t('error.notFound'));
 	const file = await publications.currentFile(db, facts.id);
 	if (!file?.thumbnail_key) error(404, t('error.notFound'));
 	const info = await storage.stat(file.thumbnail_key);
