@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Database } from '../db/schema.ts';
 import type { UserRow } from '../db/schema.ts';
 import { config } from '../config.ts';
 import type { SessionUser } from '../../types.ts';
@@ -101,7 +103,11 @@ export async function revoke(db: Db, token: string, now = new Date()): Promise<n
 }
 
 /** Ends every session of a user (logout everywhere, password change, deactivation). */
-export async function revokeAll(db: Db, userId: number, now = new Date()): Promise<void> {
+export async function revokeAll(
+	db: Db | Transaction<Database>,
+	userId: number,
+	now = new Date()
+): Promise<void> {
 	await db
 		.updateTable('sessions')
 		.set({ revoked_at: now.toISOString() })

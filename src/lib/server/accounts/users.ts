@@ -4,6 +4,7 @@ import type { Role } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import * as audit from '../audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import * as sessions from './sessions.ts';
 
 /** An NIP (Nomor Induk Pegawai) is exactly 18 digits. */
 export const NIP_PATTERN = /^\d{18}$/;
@@ -244,12 +245,7 @@ export async function deactivate(
 			.set({ active: 0, deactivated_at: now, updated_at: now })
 			.where('id', '=', id)
 			.execute();
-		await tx
-			.updateTable('sessions')
-			.set({ revoked_at: now })
-			.where('user_id', '=', id)
-			.where('revoked_at', 'is', null)
-			.execute();
+		await sessions.revokeAll(tx, id);
 		await tx
 			.updateTable('api_tokens')
 			.set({ revoked_at: now })
@@ -307,27 +303,10 @@ export async function resetPassword(
 ): Promise<string> {
 	await findById(db, id);
 	const password = temporaryPassword();
-	const hash = await hashPassword(password);
-	const now = new Date().toISOString();
-	await db.transaction().execute(async (tx) => {
-		await tx
-			.updateTable('users')
-			.set({ password_hash: hash, must_change_password: 1, updated_at: now })
-			.where('id', '=', id)
-			.execute();
-		await tx
-			.updateTable('sessions')
-			.set({ revoked_at: now })
-			.where('user_id', '=', id)
-			.where('revoked_at', 'is', null)
-			.execute();
-		await audit.record(tx, {
-			actorId,
-			action: 'account.password_reset',
-			entity: 'user',
-			entityId: id,
-			ip
-		});
+	await storePassword(db, id, await hashPassword(password), true, {
+		actorId,
+		action: 'account.password_reset',
+		ip
 	});
 	return password;
 }
@@ -356,26 +335,35 @@ export async function changePassword(
 		throw new Invalid('error.invalid', { password: 'validation.passwordLength' });
 	if (next.length > 200) throw new Invalid('error.invalid', { password: 'validation.tooLong' });
 	if (next === current) throw new Invalid('error.invalid', { password: 'accounts.samePassword' });
-	const hash = await hashPassword(next);
-	const now = new Date().toISOString();
+	await storePassword(db, id, await hashPassword(next), false, {
+		actorId: id,
+		action: 'account.password_change',
+		ip
+	});
+}
+
+/**
+ * Stores a new password hash and ends every session of the account, in one transaction with
+ * its audit entry: a password that changed must not leave an old session alive.
+ */
+async function storePassword(
+	db: Db,
+	id: number,
+	hash: string,
+	mustChange: boolean,
+	entry: { actorId: number; action: string; ip: string | null }
+): Promise<void> {
 	await db.transaction().execute(async (tx) => {
 		await tx
 			.updateTable('users')
-			.set({ password_hash: hash, must_change_password: 0, updated_at: now })
+			.set({
+				password_hash: hash,
+				must_change_password: mustChange ? 1 : 0,
+				updated_at: new Date().toISOString()
+			})
 			.where('id', '=', id)
 			.execute();
-		await tx
-			.updateTable('sessions')
-			.set({ revoked_at: now })
-			.where('user_id', '=', id)
-			.where('revoked_at', 'is', null)
-			.execute();
-		await audit.record(tx, {
-			actorId: id,
-			action: 'account.password_change',
-			entity: 'user',
-			entityId: id,
-			ip
-		});
+		await sessions.revokeAll(tx, id);
+		await audit.record(tx, { ...entry, entity: 'user', entityId: id });
 	});
 }
