@@ -7,7 +7,7 @@ import { DomainError } from '../errors.ts';
 import * as audit from '../audit.ts';
 import type { PublicationInput } from '../../schemas/publication.ts';
 import { subjectKey } from './publications.ts';
-import { ensureSeries, type Actor } from './records.ts';
+import { columnsOf, ensureSeries, type Actor } from './records.ts';
 
 /**
  * What the importers share: the outcome of one file or row, and the fast path that writes
@@ -212,27 +212,7 @@ async function writeBatch(
 		const { id } = await tx
 			.insertInto('publications')
 			.values({
-				type: input.type,
-				title: input.title,
-				subtitle: input.subtitle,
-				publisher: input.publisher,
-				place: input.place,
-				year: input.year,
-				published_date: input.publishedDate,
-				language: input.language,
-				abstract: input.abstract,
-				isbn: input.isbn,
-				issn: input.issn,
-				regulation_number: input.regulationNumber,
-				edition: input.edition,
-				series_id: input.seriesSlug ? await seriesId(input.seriesSlug) : null,
-				volume: input.volume,
-				issue_number: input.issue,
-				call_number: input.callNumber,
-				access: input.access,
-				embargo_until: input.embargoUntil,
-				status: input.status,
-				downloadable: input.downloadable ? 1 : 0,
+				...columnsOf(input, input.seriesSlug ? await seriesId(input.seriesSlug) : null),
 				created_by: actor.id,
 				updated_by: actor.id,
 				created_at: now,

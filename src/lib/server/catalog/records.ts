@@ -93,6 +93,36 @@ async function setAuthors(tx: Tx, publicationId: number, names: string[]): Promi
 }
 
 /**
+ * The publication columns that come straight from validated input — the one mapping used by
+ * create, update and the bulk importers.
+ */
+export function columnsOf(input: PublicationInput, seriesIdValue: number | null) {
+	return {
+		type: input.type,
+		title: input.title,
+		subtitle: input.subtitle,
+		publisher: input.publisher,
+		place: input.place,
+		year: input.year,
+		published_date: input.publishedDate,
+		language: input.language,
+		abstract: input.abstract,
+		isbn: input.isbn,
+		issn: input.issn,
+		regulation_number: input.regulationNumber,
+		edition: input.edition,
+		series_id: seriesIdValue,
+		volume: input.volume,
+		issue_number: input.issue,
+		call_number: input.callNumber,
+		access: input.access,
+		embargo_until: input.embargoUntil,
+		status: input.status,
+		downloadable: input.downloadable ? 1 : 0
+	};
+}
+
+/**
  * Creates a publication from validated input inside the caller's transaction (so a file
  * attached in the same request commits or rolls back with it). Audited.
  */
@@ -101,27 +131,7 @@ export async function createInTx(tx: Tx, input: PublicationInput, actor: Actor):
 	const row = await tx
 		.insertInto('publications')
 		.values({
-			type: input.type,
-			title: input.title,
-			subtitle: input.subtitle,
-			publisher: input.publisher,
-			place: input.place,
-			year: input.year,
-			published_date: input.publishedDate,
-			language: input.language,
-			abstract: input.abstract,
-			isbn: input.isbn,
-			issn: input.issn,
-			regulation_number: input.regulationNumber,
-			edition: input.edition,
-			series_id: await seriesId(tx, input.seriesSlug),
-			volume: input.volume,
-			issue_number: input.issue,
-			call_number: input.callNumber,
-			access: input.access,
-			embargo_until: input.embargoUntil,
-			status: input.status,
-			downloadable: input.downloadable ? 1 : 0,
+			...columnsOf(input, await seriesId(tx, input.seriesSlug)),
 			created_by: actor.id,
 			updated_by: actor.id,
 			created_at: now,
@@ -257,29 +267,9 @@ export async function update(
 		await tx
 			.updateTable('publications')
 			.set({
-				type: input.type,
-				title: input.title,
-				subtitle: input.subtitle,
-				publisher: input.publisher,
-				place: input.place,
-				year: input.year,
-				published_date: input.publishedDate,
-				language: input.language,
-				abstract: input.abstract,
-				isbn: input.isbn,
-				issn: input.issn,
-				regulation_number: input.regulationNumber,
-				edition: input.edition,
-				series_id: await seriesId(tx, input.seriesSlug),
-				volume: input.volume,
-				issue_number: input.issue,
-				call_number: input.callNumber,
-				access: input.access,
-				embargo_until: input.embargoUntil,
-				status: input.status,
+				...columnsOf(input, await seriesId(tx, input.seriesSlug)),
 				withdrawn_reason:
 					input.status === 'withdrawn' ? (cleanReason(changes.withdrawnReason) ?? null) : null,
-				downloadable: input.downloadable ? 1 : 0,
 				updated_by: actor.id,
 				updated_at: now,
 				published_at:
