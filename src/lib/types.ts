@@ -63,6 +63,8 @@ export interface Publication {
 	/** URL of the cover thumbnail, null when there is no file. */
 	cover: string | null;
 	copies: number;
+	/** Concurrent digital copies lent for a restricted record (0 = not lendable). */
+	digitalCopies: number;
 	createdAt: string;
 	updatedAt: string;
 }

@@ -216,7 +216,7 @@ describe('holds queue over HTTP with the test clock', () => {
 		// A UTF-8 byte-order mark first, so Excel reads the names right (fetch's text() drops it).
 		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 		const text = bytes.subarray(3).toString('utf8');
-		expect(text.startsWith('NIP,Member,Barcode,Title,Due,Days overdue\r\n')).toBe(true);
+		expect(text.startsWith('NIP,Member,Barcode,Title,Due,Days overdue,Fine\r\n')).toBe(true);
 		expect(text).toContain(`${EMPLOYEE2_NIP},`);
 		expect(text).toContain('OD-0001,Buku terlambat,');
 		expect((await emp.fetch('/staff/circulation/overdue.csv')).status).toBe(403);
@@ -338,10 +338,15 @@ describe('digital lending', () => {
 		expect((await emp.fetch(`/api/v1/publications/${withFile}`)).status).toBe(200);
 		expect((await emp.fetch(file)).status).toBe(404);
 		const reader = `/publications/${withFile}/read`;
-		expect((await emp.fetch(reader, { headers: { accept: 'text/html' } })).status).toBe(404);
+		// The read page explains that reading takes a loan (it does not pretend the record is gone).
+		const before = await emp.fetch(reader, { headers: { accept: 'text/html' } });
+		expect(before.status).toBe(200);
+		expect(await before.text()).toContain('data-error="loan_required"');
 		const loan = await (await emp.postJson(`/api/v1/publications/${withFile}/borrow`, {})).json();
 		expect((await emp.fetch(file)).status).toBe(200);
-		expect((await emp.fetch(reader, { headers: { accept: 'text/html' } })).status).toBe(200);
+		const open = await emp.fetch(reader, { headers: { accept: 'text/html' } });
+		expect(open.status).toBe(200);
+		expect(await open.text()).not.toContain('data-testid="reader-error"');
 		// Not for anyone else, and not as a download.
 		expect((await emp2.fetch(file)).status).toBe(404);
 		expect((await emp.fetch(`${file}?download=1`)).status).toBe(403);
@@ -355,6 +360,9 @@ describe('digital lending', () => {
 		expect(
 			mine.items.filter((l: { publicationId: number }) => l.publicationId === withFile)
 		).toEqual([]);
+		expect((await emp.fetch(file)).status).toBe(404);
+		const after = await emp.fetch(reader, { headers: { accept: 'text/html' } });
+		expect(await after.text()).toContain('data-error="loan_required"');
 		fs.rmSync(clockFile);
 	});
 

@@ -6,9 +6,11 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
 	const db = await getDb();
+	const now = clock();
 	return {
 		overview: await stats.overview(db),
 		changes: await stats.recentChanges(db),
-		circulation: await loans.counts(db, clock())
+		circulation: await loans.counts(db, now),
+		loansPerMonth: await loans.perMonth(db, now)
 	};
 };

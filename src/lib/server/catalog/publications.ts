@@ -352,6 +352,7 @@ export async function hydrate(db: Db, rows: PublicationRow[]): Promise<Publicati
 				? `/publications/${r.id}/cover?v=${file.sha256.slice(0, 12)}`
 				: null,
 			copies: copiesBy.get(r.id) ?? 0,
+			digitalCopies: r.digital_copies,
 			createdAt: r.created_at,
 			updatedAt: r.updated_at
 		};

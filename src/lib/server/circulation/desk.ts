@@ -73,7 +73,7 @@ export async function overdueCsv(
 	let out = '\uFEFF' + formatCsvRow(headers);
 	for (const l of rows)
 		out += formatCsvRow(
-			[l.nip, l.memberName, l.barcode, l.title, dueLabel(l.dueAt), l.daysOverdue],
+			[l.nip, l.memberName, l.barcode, l.title, dueLabel(l.dueAt), l.daysOverdue, l.fine],
 			{ excelSafe: true }
 		);
 	return out;

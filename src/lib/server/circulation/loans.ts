@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit.ts';
-import { daysOverdue, dueDate, policyFor } from './policies.ts';
+import { daysOverdue, dueDate, localDate, policyFor } from './policies.ts';
 import { immediate, refused } from './tx.ts';
 import { borrower } from './members.ts';
 import { fulfil, othersWaiting, ownOpenHold, processQueue, type Actor } from './holds.ts';
@@ -21,6 +21,11 @@ export interface LoanView {
 	returnedAt: string | null;
 	renewals: number;
 	daysOverdue: number;
+	/**
+	 * The fine in rupiah: days late × the policy's fine per day (0 when the policy has no fine,
+	 * the default). Open loans accrue it until today; returned ones keep what they reached.
+	 */
+	fine: number;
 }
 
 function loanQuery(db: Kysely<Database>) {
@@ -29,6 +34,9 @@ function loanQuery(db: Kysely<Database>) {
 		.innerJoin('publications as p', 'p.id', 'l.publication_id')
 		.innerJoin('users as u', 'u.id', 'l.user_id')
 		.leftJoin('items as i', 'i.id', 'l.item_id')
+		.leftJoin('loan_policies as lp', (join) =>
+			join.onRef('lp.member_type', '=', 'u.member_type').onRef('lp.publication_type', '=', 'p.type')
+		)
 		.select([
 			'l.id',
 			'l.kind',
@@ -41,13 +49,16 @@ function loanQuery(db: Kysely<Database>) {
 			'l.loaned_at',
 			'l.due_at',
 			'l.returned_at',
-			'l.renewals'
+			'l.renewals',
+			'lp.fine_per_day'
 		]);
 }
 
 type LoanRow = Awaited<ReturnType<ReturnType<typeof loanQuery>['executeTakeFirstOrThrow']>>;
 
 function toView(r: LoanRow, now: Date): LoanView {
+	const late =
+		r.kind === 'digital' ? 0 : daysOverdue(r.due_at, r.returned_at ? new Date(r.returned_at) : now);
 	return {
 		id: r.id,
 		kind: r.kind,
@@ -61,7 +72,8 @@ function toView(r: LoanRow, now: Date): LoanView {
 		dueAt: r.due_at,
 		returnedAt: r.returned_at,
 		renewals: r.renewals,
-		daysOverdue: r.returned_at || r.kind === 'digital' ? 0 : daysOverdue(r.due_at, now)
+		daysOverdue: r.returned_at ? 0 : late,
+		fine: late * (r.fine_per_day ?? 0)
 	};
 }
 
@@ -390,4 +402,44 @@ export async function counts(
 		holdsWaiting: Number(holds.waiting ?? 0),
 		holdsReady: Number(holds.ready ?? 0)
 	};
+}
+
+/** Loans started in one Jakarta calendar month, by kind. */
+export interface MonthCount {
+	/** `YYYY-MM`. */
+	month: string;
+	physical: number;
+	digital: number;
+}
+
+/**
+ * Loans started per month over the last `months` months up to `now` (Jakarta months, empty months
+ * included as zeros), oldest first — the dashboard's chart.
+ */
+export async function perMonth(
+	db: Kysely<Database>,
+	now: Date = new Date(),
+	months = 12
+): Promise<MonthCount[]> {
+	const [y, m] = localDate(now).split('-').map(Number);
+	const keys: string[] = [];
+	for (let i = months - 1; i >= 0; i--) {
+		const d = new Date(Date.UTC(y, m - 1 - i, 1));
+		keys.push(d.toISOString().slice(0, 7));
+	}
+	// Stored instants are UTC; the library's months are Jakarta months (UTC+7).
+	const month = sql<string>`strftime('%Y-%m', loaned_at, '+7 hours')`;
+	const rows = await db
+		.selectFrom('loans')
+		.select([month.as('month'), 'kind', (eb) => eb.fn.countAll<number>().as('n')])
+		.where(month, '>=', keys[0])
+		.where(month, '<=', keys[keys.length - 1])
+		.groupBy([month, 'kind'])
+		.execute();
+	const by = new Map(keys.map((k) => [k, { month: k, physical: 0, digital: 0 }]));
+	for (const r of rows) {
+		const slot = by.get(r.month);
+		if (slot) slot[r.kind] = Number(r.n);
+	}
+	return [...by.values()];
 }

@@ -1,4 +1,6 @@
-import type { RequestEvent } from '@sveltejs/kit';
+import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import { translator, type Translate } from '../../i18n/index.ts';
+import type { Lang } from '../../types.ts';
 import { DomainError } from '../errors.ts';
 import { isStaff } from '../access.ts';
 import { clientIp } from '../accounts/web.ts';
@@ -34,4 +36,22 @@ export function intField(body: Record<string, unknown>, name: string): number {
 	if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
 		throw new DomainError(400, 'invalid', 'error.invalidParam', { name });
 	return n;
+}
+
+/**
+ * Runs one circulation form action (desk, settings, copies) and turns its outcome into what the
+ * page shows: `{ok, message}` on success, or a 4xx `fail` whose message is the refusal in the
+ * librarian's language. Anything that is not a DomainError still reaches the 500 handler.
+ */
+export async function formOutcome(
+	lang: Lang,
+	fn: (t: Translate) => Promise<string>
+): Promise<{ ok: true; message: string } | ActionFailure<{ message: string }>> {
+	const t = translator(lang);
+	try {
+		return { ok: true, message: await fn(t) };
+	} catch (err) {
+		if (!(err instanceof DomainError)) throw err;
+		return fail(err.status, { message: t(err.messageKey, err.params) });
+	}
 }

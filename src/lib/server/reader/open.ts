@@ -1,3 +1,4 @@
+import { clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { canDownload, canReadContent, canSeePublication, type Viewer } from '../access.ts';
 import { lendingFacts } from '../circulation/digital.ts';
@@ -13,8 +14,11 @@ import type { Publication } from '../../types.ts';
  * here, so they can never disagree.
  */
 
-/** Why a visible publication cannot be read online. */
-export type FileState = 'ok' | 'no_file' | 'file_missing';
+/**
+ * Why the read page can or cannot show the file. `loan_required`: the viewer may see a lendable
+ * restricted record but holds no active digital loan (never had one, returned it, or it expired).
+ */
+export type FileState = 'ok' | 'no_file' | 'file_missing' | 'loan_required';
 
 /** A stored PDF the viewer may receive, with what the HTTP layer needs to serve it. */
 export interface ReadableFile {
@@ -60,12 +64,7 @@ export class DownloadRefused extends DomainError {
  * may read — the policy plus, for a lendable restricted record, an active digital loan — or
  * null. Every route that serves content asks this one function.
  */
-export async function readableFacts(
-	db: Db,
-	viewer: Viewer,
-	publicationId: number,
-	now = new Date()
-) {
+export async function readableFacts(db: Db, viewer: Viewer, publicationId: number, now = clock()) {
 	const facts = await publications.accessFacts(db, publicationId);
 	if (!facts) return null;
 	return canReadContent(viewer, facts, now, await lendingFacts(db, viewer, facts.id, now))
@@ -84,7 +83,7 @@ export async function openFile(
 	viewer: Viewer,
 	publicationId: number,
 	opts: { download: boolean } = { download: false },
-	now = new Date()
+	now = clock()
 ): Promise<ReadableFile> {
 	const facts = await readableFacts(db, viewer, publicationId, now);
 	if (!facts) throw new NotFound('error.publicationNotFound');
@@ -125,12 +124,17 @@ export async function openReader(
 	db: Db,
 	viewer: Viewer,
 	publicationId: number,
-	now = new Date()
+	now = clock()
 ): Promise<ReaderContext> {
 	const publication = await publications.findById(db, viewer, publicationId);
 	// Seeing a lendable restricted record is not reading it: that takes an active digital loan.
 	const facts = await readableFacts(db, viewer, publicationId, now);
-	if (!facts) throw new NotFound('error.publicationNotFound');
+	if (!facts) {
+		// The page explains how to get a loan instead of pretending the record does not exist.
+		if (viewer && publication.access === 'restricted' && publication.digitalCopies > 0)
+			return { publication, state: 'loan_required', mayDownload: false };
+		throw new NotFound('error.publicationNotFound');
+	}
 	const file = await publications.currentFile(db, publicationId);
 	let state: FileState = 'ok';
 	if (!file) state = 'no_file';

@@ -1,3 +1,4 @@
+import { clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { visibleTo, type Viewer } from '../access.ts';
 import { DomainError, Invalid, NotFound } from '../errors.ts';
@@ -27,7 +28,7 @@ export async function save(
 	viewer: Viewer,
 	publicationId: number,
 	page: unknown,
-	now = new Date()
+	now = clock()
 ): Promise<{ page: number; pages: number }> {
 	if (!viewer) throw new LoginRequired();
 	if (!(await readableFacts(db, viewer, publicationId, now)))

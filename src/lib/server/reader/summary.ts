@@ -1,3 +1,4 @@
+import { clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { canDownload, type Viewer } from '../access.ts';
 import * as publications from '../catalog/publications.ts';
@@ -26,7 +27,7 @@ export async function summarize(
 	db: Db,
 	viewer: Viewer,
 	publicationId: number,
-	now = new Date()
+	now = clock()
 ): Promise<ReadingSummary> {
 	const [facts, file, counts, lastPage] = await Promise.all([
 		readableFacts(db, viewer, publicationId, now),

@@ -1,13 +1,12 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/index.ts';
 import * as desk from '$lib/server/circulation/desk.ts';
 import * as loans from '$lib/server/circulation/loans.ts';
 import * as holds from '$lib/server/circulation/holds.ts';
 import * as members from '$lib/server/circulation/members.ts';
-import { DomainError } from '$lib/server/errors.ts';
+import { formOutcome } from '$lib/server/circulation/web.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { clock } from '$lib/server/clock.ts';
-import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -26,20 +25,6 @@ export const load: PageServerLoad = async ({ url }) => {
 	};
 };
 
-/** Runs one desk action and turns its outcome into a translated message (or a 4xx form). */
-async function run(
-	locals: App.Locals,
-	fn: (t: ReturnType<typeof translator>) => Promise<string>
-): Promise<{ ok: true; message: string } | ReturnType<typeof fail<{ message: string }>>> {
-	const t = translator(locals.lang);
-	try {
-		return { ok: true, message: await fn(t) };
-	} catch (err) {
-		if (!(err instanceof DomainError)) throw err;
-		return fail(err.status, { message: t(err.messageKey, err.params) });
-	}
-}
-
 export const actions: Actions = {
 	scan: async (event) => {
 		const form = await event.request.formData();
@@ -47,7 +32,7 @@ export const actions: Actions = {
 		const selected = event.url.searchParams.get('nip');
 		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
 		let target: string | null = null;
-		const result = await run(event.locals, async (t) => {
+		const result = await formOutcome(event.locals.lang, async (t) => {
 			const r = await desk.scan(await getDb(), code, selected, actor, clock());
 			if (r.kind === 'member') {
 				target = r.nip;
@@ -73,7 +58,7 @@ export const actions: Actions = {
 	renew: async (event) => {
 		const form = await event.request.formData();
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: true };
-		return run(event.locals, async (t) => {
+		return formOutcome(event.locals.lang, async (t) => {
 			const loan = await loans.renew(await getDb(), Number(form.get('loan')), actor, clock());
 			return t('circ.done.renew', { due: desk.dueLabel(loan.dueAt) });
 		});
@@ -81,7 +66,7 @@ export const actions: Actions = {
 	checkin: async (event) => {
 		const form = await event.request.formData();
 		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
-		return run(event.locals, async (t) => {
+		return formOutcome(event.locals.lang, async (t) => {
 			const r = await loans.checkin(await getDb(), Number(form.get('loan')), actor, clock());
 			return r.hold
 				? t('circ.done.checkinHold', {

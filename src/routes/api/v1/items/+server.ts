@@ -7,10 +7,19 @@ import { DomainError } from '$lib/server/errors.ts';
 import { clock } from '$lib/server/clock.ts';
 import type { RequestHandler } from './$types';
 
-/** `GET /api/v1/items?publicationId=` (librarians) — the copies of a publication. */
+/**
+ * `GET /api/v1/items?publicationId=` (librarians) — the copies of a publication;
+ * `GET /api/v1/items?barcode=` — the one copy with that barcode (404 `item_not_found`).
+ */
 export const GET: RequestHandler = async (event) => {
 	try {
 		caller(event, { staff: true });
+		const barcode = event.url.searchParams.get('barcode');
+		if (barcode !== null) {
+			const item = await items.byBarcode(await getDb(), barcode);
+			if (!item) throw new DomainError(404, 'item_not_found', 'circ.error.item_not_found');
+			return json(item);
+		}
 		const publicationId = intParam(event.url, 'publicationId', 1);
 		if (publicationId === undefined)
 			throw new DomainError(400, 'invalid_parameter', 'error.invalidParam', {

@@ -13,7 +13,7 @@ export const GET: RequestHandler = async ({ locals }) => {
 	// hooks.server.ts already guards /staff; this is the second lock on the door.
 	if (!isStaff(viewerOf(locals.user))) return apiError(403, 'forbidden', t('error.forbidden'));
 	const now = clock();
-	const headers = ['nip', 'member', 'barcode', 'title', 'due', 'daysOverdue'].map((k) =>
+	const headers = ['nip', 'member', 'barcode', 'title', 'due', 'daysOverdue', 'fine'].map((k) =>
 		t(k === 'nip' ? 'circ.col.nip' : `circ.col.${k}`)
 	);
 	const body = await overdueCsv(await getDb(), headers, now);
