@@ -2,10 +2,11 @@
 // written to bench-results/<timestamp>.json (and bench-results/latest.json).
 // Scenarios: foundation (cold start, page latency under load), import, reader (first page of a
 // 300+ page PDF), search (Lunr vs SQLite FTS5 on synthetic publications), circulation (desk
-// operations and the digital-copy race over HTTP). Later issues add
-// theirs here.
+// operations, 20 concurrent desks and the digital-copy race over HTTP, then invariants checked
+// by SQL; exits non-zero on a violation or an unexpected answer). Later issues add theirs here.
 // Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10); search:
-// BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_LIMIT_S, BENCH_SEARCH_RSS_GB.
+// BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_LIMIT_S, BENCH_SEARCH_RSS_GB; circulation:
+// BENCH_CIRC_SECONDS (default 15), BENCH_CIRC_CLIENTS (default 20).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -179,6 +180,8 @@ async function main() {
 			const r = await circulationScenario(dataDir);
 			results.circulation = r;
 			console.log(circulationTable(r));
+			// Results are still written below; the exit code reports the failure.
+			if (r.failures.length) process.exitCode = 1;
 		}
 	} finally {
 		fs.rmSync(dataDir, { recursive: true, force: true });
