@@ -117,8 +117,14 @@ describe('loans and holds', () => {
 	it('lists loans: members their own, librarians by NIP and status', async () => {
 		const mine = await (await emp.fetch('/api/v1/loans')).json();
 		expect(mine.items.map((l: { id: number }) => l.id)).toEqual([loanId]);
-		const other = await (await emp2.fetch(`/api/v1/loans?nip=${EMPLOYEE_NIP}`)).json();
-		expect(other.items).toEqual([]);
+		// A member asking for someone else's loans is refused, not silently shown their own.
+		expect((await emp2.fetch(`/api/v1/loans?nip=${EMPLOYEE_NIP}`)).status).toBe(403);
+		expect((await emp.fetch(`/api/v1/loans?nip=${EMPLOYEE_NIP}`)).status).toBe(200);
+		expect(mine.items[0].status).toBe('open');
+		const active = await (
+			await lib.fetch(`/api/v1/loans?nip=${EMPLOYEE_NIP}&status=active`)
+		).json();
+		expect(active.items).toHaveLength(1);
 		const byNip = await (await lib.fetch(`/api/v1/loans?nip=${EMPLOYEE_NIP}&status=open`)).json();
 		expect(byNip.items).toHaveLength(1);
 		expect((await lib.fetch('/api/v1/loans?status=bogus')).status).toBe(400);

@@ -20,6 +20,8 @@ export interface LoanView {
 	dueAt: string;
 	returnedAt: string | null;
 	renewals: number;
+	/** `open`, `overdue` (physical, past due), `expired` (digital, past due) or `returned`. */
+	status: 'open' | 'overdue' | 'expired' | 'returned';
 	daysOverdue: number;
 	/**
 	 * The fine in rupiah: days late × the policy's fine per day (0 when the policy has no fine,
@@ -72,6 +74,13 @@ function toView(r: LoanRow, now: Date): LoanView {
 		dueAt: r.due_at,
 		returnedAt: r.returned_at,
 		renewals: r.renewals,
+		status: r.returned_at
+			? 'returned'
+			: now.toISOString() <= r.due_at
+				? 'open'
+				: r.kind === 'digital'
+					? 'expired'
+					: 'overdue',
 		daysOverdue: r.returned_at ? 0 : late,
 		fine: late * (r.fine_per_day ?? 0)
 	};

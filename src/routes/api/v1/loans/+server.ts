@@ -13,7 +13,7 @@ const STATUSES = ['open', 'overdue', 'returned', 'all'] as const;
 
 /**
  * `GET /api/v1/loans?nip=&status=open|overdue|returned|all&kind=` — librarians list anyone's
- * loans (all members without `nip`); members see only their own (`nip` is ignored).
+ * loans (all members without `nip`); members see only their own (another member's NIP is 403).
  */
 export const GET: RequestHandler = async (event) => {
 	try {
@@ -21,7 +21,9 @@ export const GET: RequestHandler = async (event) => {
 		const db = await getDb();
 		const now = clock();
 		await processAll(db, now);
-		const status = event.url.searchParams.get('status') ?? 'open';
+		// `active`/`closed` are accepted as the words other library systems use.
+		const raw = event.url.searchParams.get('status') ?? 'open';
+		const status = raw === 'active' ? 'open' : raw === 'closed' ? 'returned' : raw;
 		if (!(STATUSES as readonly string[]).includes(status))
 			throw new DomainError(400, 'invalid_parameter', 'error.invalidParam', { name: 'status' });
 		const kind = event.url.searchParams.get('kind');
@@ -29,6 +31,8 @@ export const GET: RequestHandler = async (event) => {
 			throw new DomainError(400, 'invalid_parameter', 'error.invalidParam', { name: 'kind' });
 		let userId: number | undefined = who.id;
 		const nip = event.url.searchParams.get('nip');
+		if (!who.staff && nip && nip !== event.locals.user?.nip)
+			throw new DomainError(403, 'forbidden', 'error.forbidden');
 		if (who.staff) {
 			userId = undefined;
 			if (nip) {
