@@ -1,5 +1,6 @@
 // `npm run reindex`: rebuilds the search index of DATA_DIR from the database now, with a
-// progress bar, and writes the snapshot the server loads at start. A running server picks the
+// progress bar: every record's long texts are analysed again into the FTS5 table, then the Lunr
+// index of the metadata is built and its snapshot written (the one the server loads at start). A running server picks the
 // new snapshot up through its fingerprint check (or rebuilds itself when the catalog changed).
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,29 +20,48 @@ const worker = new Worker(
 	{
 		workerData: {
 			databaseFile: config.databaseFile,
-			snapshotFile: path.join(config.dataDir, 'search', 'index.json')
+			snapshotFile: path.join(config.dataDir, 'search', 'index.json'),
+			full: true
 		}
 	}
 );
 
-function bar(done: number): string {
+let phaseStarted = started;
+let lastPhase = '';
+
+function bar(done: number, of = total, phase = 'metadata'): string {
+	if (phase !== lastPhase) {
+		lastPhase = phase;
+		phaseStarted = performance.now();
+	}
 	const width = 30;
-	const filled = total ? Math.round((done / total) * width) : width;
-	const elapsed = (performance.now() - started) / 1000;
-	const eta = done > 0 ? (elapsed / done) * (total - done) : 0;
-	return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} records, ${elapsed.toFixed(1)} s, ETA ${eta.toFixed(0)} s`;
+	const filled = of ? Math.round((done / of) * width) : width;
+	const elapsed = (performance.now() - phaseStarted) / 1000;
+	const eta = done > 0 ? (elapsed / done) * (of - done) : 0;
+	const label = phase === 'text' ? 'texts analysed' : 'records indexed';
+	return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of} ${label}, ${elapsed.toFixed(1)} s, ETA ${eta.toFixed(0)} s   `;
 }
 
 const code = await new Promise<number>((resolve) => {
 	worker.on(
 		'message',
-		(m: { type: string; docs?: number; ms?: number; bytes?: number; message?: string }) => {
-			if (m.type === 'progress' && process.stderr.isTTY)
-				process.stderr.write(`\r${bar(m.docs ?? 0)}`);
-			else if (m.type === 'done') {
+		(m: {
+			type: string;
+			phase?: string;
+			docs?: number;
+			total?: number;
+			ms?: number;
+			bytes?: number;
+			textUpdated?: number;
+			message?: string;
+		}) => {
+			if (m.type === 'progress' && process.stderr.isTTY) {
+				if (m.phase !== lastPhase && lastPhase) process.stderr.write('\n');
+				process.stderr.write(`\r${bar(m.docs ?? 0, m.total ?? total, m.phase)}`);
+			} else if (m.type === 'done') {
 				if (process.stderr.isTTY) process.stderr.write(`\r${bar(m.docs ?? total)}\n`);
 				console.log(
-					`search index rebuilt: ${m.docs} records in ${((m.ms ?? 0) / 1000).toFixed(1)} s, snapshot ${((m.bytes ?? 0) / 1024 / 1024).toFixed(1)} MB`
+					`search index rebuilt: ${m.docs} records (${m.textUpdated ?? 0} texts analysed) in ${((m.ms ?? 0) / 1000).toFixed(1)} s, metadata snapshot ${((m.bytes ?? 0) / 1024 / 1024).toFixed(1)} MB`
 				);
 				resolve(0);
 			} else if (m.type === 'error') {

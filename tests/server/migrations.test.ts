@@ -35,7 +35,8 @@ describe('migrations', () => {
 			expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
 				['0001_initial', 'Success'],
 				['0002_import_source', 'Success'],
-				['0003_circulation', 'Success']
+				['0003_circulation', 'Success'],
+				['0004_search_text', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

@@ -4,8 +4,9 @@ import lunr from 'lunr';
 import { identifierTerms, terms } from './analyze.js';
 
 /**
- * Field boosts: a word in the title says far more about a record than one on page 212.
- * Identifiers (PMK numbers, ISBN) rank highest so a number query puts that record first.
+ * Field boosts of the metadata index: a word in the title says far more about a record than one
+ * on page 212. Identifiers (PMK numbers, ISBN) rank highest so a number query puts that record
+ * first. The long texts (abstract, PDF text) are not in Lunr: see text.js and migration 0004.
  */
 export const FIELD_BOOSTS = {
 	identifiers: 12,
@@ -13,13 +14,11 @@ export const FIELD_BOOSTS = {
 	subtitle: 4,
 	series: 4,
 	authors: 5,
-	subjects: 5,
-	abstract: 2,
-	body: 1
+	subjects: 5
 };
 
 /** Bumped whenever analysis or fields change, so an old snapshot is rebuilt, not misread. */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 /**
  * @typedef {object} SearchDoc
@@ -31,14 +30,10 @@ export const INDEX_FORMAT = 3;
  * @property {string[]} authors
  * @property {string[]} subjects
  * @property {string[]} identifiers
- * @property {string | null} abstract
- * @property {string} body full text of the current PDF
  */
 
 /**
- * The analyzed fields of one document. The body is reduced to its distinct terms: every
- * occurrence would cost memory and build time in proportion to the text, and BM25 barely
- * rewards repetition within one long document.
+ * The analysed metadata fields of one document.
  * @param {SearchDoc} d
  */
 export function analyzeDoc(d) {
@@ -50,9 +45,7 @@ export function analyzeDoc(d) {
 		subtitle: t(d.subtitle),
 		series: t(d.series),
 		authors: t(d.authors.join(' ')),
-		subjects: t(d.subjects.join(' ')),
-		abstract: t(d.abstract),
-		body: [...new Set(terms(d.body, d.language))].join(' ')
+		subjects: t(d.subjects.join(' '))
 	};
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import lunr from 'lunr';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { config } from '../config.ts';
@@ -13,21 +14,31 @@ import type { FacetCount, Publication, PublicationType } from '../../types.ts';
 import { fold, queryStems, STOP_WORDS, stemEnglish, stemIndonesian, tokenize } from './analyze.js';
 import { INDEX_FORMAT } from './build.js';
 import { catalogFingerprint } from './source.js';
+import { readVocabulary } from './text.js';
 import { expand } from './synonyms.ts';
 import * as events from '../events.ts';
 
 /**
- * Full-text search over metadata and PDF text with Lunr.
+ * Full-text search over metadata and PDF text: Lunr for the metadata, SQLite FTS5 for the long
+ * texts.
  *
- * The index is derived data: built from SQLite in a worker thread, persisted to
- * DATA_DIR/search/index.json, loaded at start, and rebuilt off the request path when the catalog
- * changes (a cheap fingerprint — record count, last update, last file — is checked every
- * CHECK_INTERVAL_MS and after in-process changes). Queries are answered from the previous
- * index until the new one is swapped in.
+ * - Lunr holds the short fields (title, subtitle, series, authors, subjects, identifiers) with
+ *   their boosts, fuzzy and prefix matching. It is derived data: built from SQLite in a worker
+ *   thread, persisted to DATA_DIR/search/index.json, loaded at start, and rebuilt off the request
+ *   path when the catalog changes (a cheap fingerprint — record count, last update, last file —
+ *   is checked every CHECK_INTERVAL_MS and after in-process changes). Queries are answered from
+ *   the previous index until the new one is swapped in.
+ * - The abstract and the PDF text go to the FTS5 table `search_text` as each record's distinct
+ *   stems, analysed by the same Indonesian/English pipeline (text.js), in the same worker and
+ *   only for records that changed. Lunr holding 5,000 full texts needed gigabytes and tens of
+ *   minutes per rebuild (see the README's search section); FTS5 keeps them on disk.
+ * - A query is planned once (words → stems, prefix, typo variants, synonyms) and run against
+ *   both; scores add up (FTS5 BM25 with TEXT_WEIGHTS next to Lunr's field boosts) and each
+ *   record counts how many typed words it matched, from either side.
  *
- * Lunr only proposes candidates and their relevance. Which of them a caller may see, filters,
- * totals, facets, snippets and spelling hints are all decided from the live database through
- * the access policy — never from the index — so nothing hidden can leak through search.
+ * Neither index decides what a caller sees. Which candidates a caller may see, filters, totals,
+ * facets, snippets and spelling hints are all decided from the live database through the access
+ * policy, so nothing hidden can leak through search.
  */
 
 /** Results matching every query word rank before those matching fewer (then by Lunr score). */
@@ -106,6 +117,8 @@ interface State {
 	pending: boolean;
 	lastBuildMs: number | null;
 	error: string | null;
+	/** Long-text terms (FTS5 vocabulary) with their document counts: typo tolerance, hints. */
+	vocab: Map<string, number>;
 }
 
 const state: State = {
@@ -116,13 +129,59 @@ const state: State = {
 	building: false,
 	pending: false,
 	lastBuildMs: null,
-	error: null
+	error: null,
+	vocab: new Map()
 };
 let timer: NodeJS.Timeout | undefined;
 const waiters: (() => void)[] = [];
 
 function snapshotFile(): string {
 	return path.join(config.dataDir, 'search', 'index.json');
+}
+
+/**
+ * Column weights of the long texts in FTS5's BM25 (abstract, PDF text). Lunr's metadata boosts
+ * (title 10, identifiers 12, ...) are on the same scale, so a title word outranks a body word.
+ */
+export const TEXT_WEIGHTS = { abstract: 2, body: 1 };
+
+let reader: SQLite.Database | null = null;
+let readerFile: string | null = null;
+let textQuery: SQLite.Statement | null = null;
+
+/** A read-only connection for the FTS5 queries (WAL: reads never wait for the site's writes). */
+function textDb(): SQLite.Database | null {
+	const file = config.databaseFile;
+	if (reader && readerFile === file) return reader;
+	try {
+		reader?.close();
+		reader = new SQLite(file, { readonly: true, fileMustExist: true });
+		readerFile = file;
+		textQuery = null;
+		return reader;
+	} catch (err) {
+		state.error = String(err);
+		return null;
+	}
+}
+
+function textStatement(): SQLite.Statement | null {
+	const db = textDb();
+	if (!db) return null;
+	textQuery ??= db.prepare(
+		`select rowid, bm25(search_text, ${TEXT_WEIGHTS.abstract}, ${TEXT_WEIGHTS.body}) as rank
+		 from search_text where search_text match ?`
+	);
+	return textQuery;
+}
+
+/** Loads the long-text vocabulary (at start, and after a bulk change). */
+function loadVocabulary(): void {
+	try {
+		state.vocab = new Map(readVocabulary(config.databaseFile));
+	} catch (err) {
+		state.error = String(err);
+	}
 }
 
 /** Index state for /healthz and the librarian dashboard. */
@@ -179,25 +238,38 @@ export function rebuild(): void {
 	const worker = new Worker(path.join(appRoot(), 'src/lib/server/search/builder-worker.js'), {
 		workerData: { databaseFile: config.databaseFile, snapshotFile: snapshotFile() }
 	});
-	worker.on('message', (m: { type: string; docs?: number; ms?: number; message?: string }) => {
-		if (m.type === 'done') {
-			const loaded = loadSnapshot();
-			if (loaded) {
-				Object.assign(state, {
-					index: loaded.index,
-					fingerprint: loaded.fingerprint,
-					builtAt: loaded.builtAt,
-					docs: loaded.docs,
-					error: null
-				});
-				state.lastBuildMs = m.ms ?? null;
-				log.info({ docs: m.docs, ms: m.ms }, 'search index rebuilt');
+	worker.on(
+		'message',
+		(m: {
+			type: string;
+			docs?: number;
+			ms?: number;
+			message?: string;
+			added?: string[] | null;
+		}) => {
+			if (m.type === 'done') {
+				// New terms join the vocabulary; after a bulk change it is read again whole. Terms of
+				// removed texts may linger: they only cost a lookup that finds nothing.
+				if (m.added) for (const t of m.added) state.vocab.set(t, (state.vocab.get(t) ?? 0) + 1);
+				else loadVocabulary();
+				const loaded = loadSnapshot();
+				if (loaded) {
+					Object.assign(state, {
+						index: loaded.index,
+						fingerprint: loaded.fingerprint,
+						builtAt: loaded.builtAt,
+						docs: loaded.docs,
+						error: null
+					});
+					state.lastBuildMs = m.ms ?? null;
+					log.info({ docs: m.docs, ms: m.ms }, 'search index rebuilt');
+				}
+			} else if (m.type === 'error') {
+				state.error = m.message ?? 'unknown';
+				log.error({ err: m.message }, 'search index build failed');
 			}
-		} else if (m.type === 'error') {
-			state.error = m.message ?? 'unknown';
-			log.error({ err: m.message }, 'search index build failed');
 		}
-	});
+	);
 	worker.on('error', (err) => {
 		state.error = String(err);
 		log.error({ err }, 'search index worker crashed');
@@ -232,6 +304,7 @@ export function checkFreshness(): void {
  * stale snapshot and rebuilds it in the background, and starts watching for changes.
  */
 export function init(): void {
+	loadVocabulary();
 	const loaded = loadSnapshot();
 	if (loaded)
 		Object.assign(state, {
@@ -304,6 +377,57 @@ function scope(fields: Field[] | undefined): { fields?: Field[] } {
 	return fields ? { fields } : {};
 }
 
+/** What a query asks for, word by word, before it is run against either index. */
+interface Plan {
+	clauses: { fields?: Field[]; groups: Group[] }[];
+	/** Synonym expansions of the free-text query: optional, weaker. */
+	synonyms: Group[];
+}
+
+function plan(params: SearchParams): Plan {
+	const raw: { text: string; fields?: Field[] }[] = [];
+	if (params.q.trim()) raw.push({ text: params.q });
+	if (params.title) raw.push({ text: params.title, fields: ['title'] });
+	if (params.author) raw.push({ text: params.author, fields: ['authors'] });
+	if (params.subject) raw.push({ text: params.subject, fields: ['subjects'] });
+	if (params.number) raw.push({ text: params.number, fields: ['identifiers'] });
+	const out: Plan = { clauses: [], synonyms: [] };
+	for (const clause of raw) {
+		const groups: Group[] = [];
+		const ws = words(clause.text);
+		const meaningful = ws.filter((w) => !STOP_WORDS.has(w.word) || w.prefix);
+		for (const { word, prefix } of meaningful.length ? meaningful : ws) {
+			const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
+			groups.push(group);
+			if (prefix) {
+				group.prefix = word;
+				continue;
+			}
+			const stems = clause.fields?.includes('identifiers')
+				? [word.replace(/-/g, '')]
+				: queryStems(word);
+			if (word.includes('-')) stems.push(...word.split('-').map((p) => stemIndonesian(p)));
+			for (const s of new Set(stems)) {
+				group.exact.add(s);
+				if (s.length >= FUZZY_MIN_LENGTH && s.length <= FUZZY_MAX_LENGTH && !/^\d+$/.test(s))
+					group.fuzzy.push(s);
+			}
+		}
+		out.clauses.push({ fields: clause.fields, groups });
+		if (!clause.fields) {
+			for (const phrase of expand(clause.text)) {
+				const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
+				for (const w of words(phrase)) {
+					if (STOP_WORDS.has(w.word)) continue;
+					for (const s of [stemIndonesian(w.word), stemEnglish(w.word)]) group.exact.add(s);
+				}
+				if (group.exact.size) out.synonyms.push(group);
+			}
+		}
+	}
+	return out;
+}
+
 /** Builds and runs the Lunr query; returns scores and how many word groups each doc matched. */
 export interface Scored {
 	score: number;
@@ -314,87 +438,153 @@ export interface Scored {
 	terms: Set<string>;
 }
 
-function runLunr(index: lunr.Index, params: SearchParams): Map<number, Scored> {
-	const clauses: { text: string; fields?: Field[] }[] = [];
-	if (params.q.trim()) clauses.push({ text: params.q });
-	if (params.title) clauses.push({ text: params.title, fields: ['title'] });
-	if (params.author) clauses.push({ text: params.author, fields: ['authors'] });
-	if (params.subject) clauses.push({ text: params.subject, fields: ['subjects'] });
-	if (params.number) clauses.push({ text: params.number, fields: ['identifiers'] });
+interface Candidate {
+	score: number;
+	groups: Set<Group>;
+	terms: Set<string>;
+}
 
-	const groups: Group[] = [];
+function partial(map: Map<number, Candidate>, id: number): Candidate {
+	let p = map.get(id);
+	if (!p) map.set(id, (p = { score: 0, groups: new Set(), terms: new Set() }));
+	return p;
+}
+
+/** The metadata fields (Lunr): title, subtitle, series, authors, subjects, identifiers. */
+function runLunr(index: lunr.Index, p: Plan, into: Map<number, Candidate>): void {
+	const all = [...p.clauses.flatMap((c) => c.groups), ...p.synonyms];
 	const results = index.query((query) => {
-		for (const clause of clauses) {
-			const ws = words(clause.text);
-			const meaningful = ws.filter((w) => !STOP_WORDS.has(w.word) || w.prefix);
-			for (const { word, prefix } of meaningful.length ? meaningful : ws) {
-				const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
-				groups.push(group);
-				if (prefix) {
-					group.prefix = word;
-					query.term(word, {
+		for (const clause of p.clauses) {
+			for (const g of clause.groups) {
+				if (g.prefix) {
+					query.term(g.prefix, {
 						...scope(clause.fields),
 						wildcard: lunr.Query.wildcard.TRAILING,
 						boost: 1
 					});
 					continue;
 				}
-				const stems = clause.fields?.includes('identifiers')
-					? [word.replace(/-/g, '')]
-					: queryStems(word);
-				if (word.includes('-')) stems.push(...word.split('-').map((p) => stemIndonesian(p)));
-				for (const s of new Set(stems)) {
-					group.exact.add(s);
-					query.term(s, { ...scope(clause.fields), boost: 1 });
-					if (s.length >= FUZZY_MIN_LENGTH && s.length <= FUZZY_MAX_LENGTH && !/^\d+$/.test(s)) {
-						group.fuzzy.push(s);
-						query.term(s, { ...scope(clause.fields), editDistance: 1, boost: FUZZY_BOOST });
-					}
-				}
-			}
-			// Synonyms of the free-text query: optional, weaker, and counted with the words they stand for.
-			if (!clause.fields) {
-				for (const phrase of expand(clause.text)) {
-					const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
-					for (const w of words(phrase)) {
-						if (STOP_WORDS.has(w.word)) continue;
-						for (const s of [stemIndonesian(w.word), stemEnglish(w.word)]) {
-							group.exact.add(s);
-							query.term(s, { boost: SYNONYM_BOOST });
-						}
-					}
-					synonymGroups.push(group);
-				}
+				for (const s of g.exact) query.term(s, { ...scope(clause.fields), boost: 1 });
+				for (const s of g.fuzzy)
+					query.term(s, { ...scope(clause.fields), editDistance: 1, boost: FUZZY_BOOST });
 			}
 		}
+		for (const g of p.synonyms) for (const s of g.exact) query.term(s, { boost: SYNONYM_BOOST });
 	});
-	const out = new Map<number, Scored>();
 	for (const r of results) {
-		const matched = new Set(Object.keys(r.matchData.metadata));
-		const hits = (g: Group) =>
-			[...matched].some(
-				(t) =>
-					g.exact.has(t) ||
-					(g.prefix && t.startsWith(g.prefix)) ||
-					g.fuzzy.some((f) => levenshtein1(f, t))
-			);
-		const direct = groups.filter(hits).length;
-		// A synonym that matched stands in for a typed word (lelang ↔ auction), but a record
-		// with the word as typed still ranks first.
-		const covered = synonymGroups.some(hits) ? Math.min(groups.length, direct + 1) : direct;
-		out.set(Number(r.ref), { score: r.score, direct, covered, terms: matched });
+		const matched = Object.keys(r.matchData.metadata);
+		const hit = partial(into, Number(r.ref));
+		hit.score += r.score;
+		for (const t of matched) hit.terms.add(t);
+		for (const g of all)
+			if (
+				matched.some(
+					(t) =>
+						g.exact.has(t) ||
+						(g.prefix && t.startsWith(g.prefix)) ||
+						g.fuzzy.some((f) => levenshtein1(f, t))
+				)
+			)
+				hit.groups.add(g);
 	}
-	synonymGroups.length = 0;
-	return out;
 }
-const synonymGroups: Group[] = [];
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Terms of the long-text vocabulary one edit away from `word` (generated, then looked up). */
+function neighbours(word: string): string[] {
+	const vocab = state.vocab;
+	const out = new Set<string>();
+	const letters = new Set([...ALPHABET, ...word]);
+	const check = (w: string) => {
+		if (w !== word && vocab.has(w)) out.add(w);
+	};
+	for (let i = 0; i <= word.length; i++) {
+		const head = word.slice(0, i);
+		const tail = word.slice(i);
+		if (i < word.length) check(head + tail.slice(1)); // deletion
+		for (const c of letters) {
+			check(head + c + tail); // insertion
+			if (i < word.length) check(head + c + tail.slice(1)); // substitution
+		}
+	}
+	return [...out];
+}
+
+/** FTS5 query text: each term quoted (stems are letters and digits, but be safe). */
+function ftsTerms(terms: Iterable<string>, prefix: string | null = null): string {
+	const parts = [...terms].map((t) => `"${t.replace(/"/g, '""')}"`);
+	if (prefix) parts.push(`"${prefix.replace(/"/g, '""')}"*`);
+	return parts.join(' OR ');
+}
 
 /**
- * The Lunr part of `search` alone — candidates with score and matched-word counts, before any
- * policy filtering — so the benchmark measures exactly the production query code.
+ * The long texts (abstract and PDF text, FTS5): one query per word group, so every record
+ * knows which of the typed words it contains. BM25 from FTS5 (column weights TEXT_WEIGHTS)
+ * adds to the metadata score the way Lunr's body field used to.
+ */
+function runText(p: Plan, into: Map<number, Candidate>): void {
+	const stmt = textStatement();
+	if (!stmt) return;
+	const free = p.clauses.filter((c) => !c.fields).flatMap((c) => c.groups);
+	const ask = (g: Group, terms: Iterable<string>, prefix: string | null, weight: number) => {
+		const match = ftsTerms(terms, prefix);
+		if (!match) return;
+		const highlight = [...terms, ...(prefix ? prefixTerms(prefix) : [])];
+		for (const row of stmt.all(match) as { rowid: number; rank: number }[]) {
+			const hit = partial(into, row.rowid);
+			hit.score += -row.rank * weight;
+			hit.groups.add(g);
+			for (const t of highlight) hit.terms.add(t);
+		}
+	};
+	for (const g of free) {
+		ask(g, g.exact, g.prefix, 1);
+		const near = g.fuzzy.flatMap(neighbours).filter((t) => !g.exact.has(t));
+		if (near.length) ask(g, near, null, FUZZY_BOOST);
+	}
+	for (const g of p.synonyms) ask(g, g.exact, null, SYNONYM_BOOST);
+}
+
+/** Long-text terms starting with `prefix` (for highlighting what a `lela*` query matched). */
+function prefixTerms(prefix: string): string[] {
+	const db = textDb();
+	if (!db) return [];
+	return (
+		db
+			.prepare(
+				'select term from search_vocab where term >= ? and term < ? order by doc desc limit 50'
+			)
+			.all(prefix, `${prefix}\uffff`) as { term: string }[]
+	).map((r) => r.term);
+}
+
+/** Scores every candidate record over both indexes and counts the query words it matched. */
+function score(index: lunr.Index, params: SearchParams): Map<number, Scored> {
+	const p = plan(params);
+	const parts = new Map<number, Candidate>();
+	runLunr(index, p, parts);
+	runText(p, parts);
+	const groups = p.clauses.flatMap((c) => c.groups);
+	const out = new Map<number, Scored>();
+	for (const [id, hit] of parts) {
+		const direct = groups.filter((g) => hit.groups.has(g)).length;
+		// A synonym that matched stands in for a typed word (lelang ↔ auction), but a record
+		// with the word as typed still ranks first.
+		const covered = p.synonyms.some((g) => hit.groups.has(g))
+			? Math.min(groups.length, direct + 1)
+			: direct;
+		out.set(id, { score: hit.score, direct, covered, terms: hit.terms });
+	}
+	return out;
+}
+
+/**
+ * Candidates with score and matched-word counts, before any policy filtering — exactly the
+ * production scoring, for the benchmark.
  */
 export function lunrQuery(index: lunr.Index, params: SearchParams): Map<number, Scored> {
-	return runLunr(index, params);
+	return score(index, params);
 }
 
 interface Row {
@@ -561,18 +751,38 @@ function window(text: string, terms: Set<string>): string {
 	return `${start > 0 ? '… ' : ''}${html}${start + cut.length < flat.length ? ' …' : ''}`;
 }
 
-/** The closest index term to a word (one or two edits), preferring common terms. */
+/** Terms within two edits of `word` in the long-text vocabulary (only for unknown words). */
+function neighbours2(word: string): string[] {
+	const out = new Set<string>();
+	for (const n of neighbours(word)) {
+		out.add(n);
+		if (word.length >= 7) for (const m of neighbours(n)) if (m !== word) out.add(m);
+	}
+	return [...out];
+}
+
+/**
+ * The closest known term to a word (one edit, two for long words) in either index, preferring
+ * the term found in most records.
+ */
 function closestTerm(index: lunr.Index, word: string): string | null {
 	const candidates = index.query((q) => q.term(word, { editDistance: word.length >= 7 ? 2 : 1 }));
 	const seen = new Map<string, number>();
 	for (const r of candidates)
 		for (const t of Object.keys(r.matchData.metadata)) seen.set(t, (seen.get(t) ?? 0) + 1);
+	for (const t of neighbours2(word)) seen.set(t, (seen.get(t) ?? 0) + (state.vocab.get(t) ?? 0));
 	let best: string | null = null;
 	for (const [t, n] of seen) {
 		if (t === word) continue;
 		if (!best || n > (seen.get(best) ?? 0)) best = t;
 	}
 	return best;
+}
+
+/** Is this stem in either index? */
+function isKnown(index: lunr.Index, stem: string): boolean {
+	const lunrTerms = (index as unknown as { invertedIndex: Record<string, unknown> }).invertedIndex;
+	return state.vocab.has(stem) || Object.hasOwn(lunrTerms, stem);
 }
 
 /**
@@ -598,7 +808,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 	);
 	if (!index || !hasQuery) return empty;
 
-	const scored = runLunr(index, params);
+	const scored = score(index, params);
 	const rows = await visibleRows(db, viewer, [...scored.keys()]);
 	const visible = [...rows.values()];
 	const matching = visible.filter((r) => passes(r, params));
@@ -682,7 +892,7 @@ async function correction(
 			word.length < 4 ||
 			word.length > FUZZY_MAX_LENGTH ||
 			STOP_WORDS.has(word) ||
-			queryStems(word).some((s) => index.query((q) => q.term(s, {})).length > 0);
+			queryStems(word).some((s) => isKnown(index, s));
 		const best = known
 			? null
 			: (closestTerm(index, stemIndonesian(word)) ?? closestTerm(index, word));
@@ -704,7 +914,7 @@ async function visibleCount(
 	query: { q: string },
 	params: SearchParams
 ): Promise<number> {
-	const check = runLunr(index, {
+	const check = score(index, {
 		...params,
 		...query,
 		title: undefined,

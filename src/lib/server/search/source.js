@@ -2,8 +2,7 @@
 import Database from 'better-sqlite3';
 
 /**
- * Every record with its metadata and the text of its current file, streamed one by one so a
- * 5,000-record catalog never sits in memory twice.
+ * Every record with its metadata (the long texts live in FTS5, see text.js), streamed one by one.
  * @param {string} file path of the SQLite database
  * @returns {Generator<import('./build.js').SearchDoc>}
  */
@@ -16,12 +15,9 @@ export function* readDocs(file) {
 		const subjects = db.prepare(
 			'select s.name from publication_subjects ps join subjects s on s.id = ps.subject_id where ps.publication_id = ? order by ps.position'
 		);
-		const pages = db.prepare(
-			'select t.text from page_texts t join files f on f.id = t.file_id where f.publication_id = ? and f.is_current = 1 order by t.page'
-		);
 		const rows = db
 			.prepare(
-				`select p.id, p.language, p.title, p.subtitle, p.abstract, p.isbn, p.issn, p.regulation_number, s.title as series
+				`select p.id, p.language, p.title, p.subtitle, p.isbn, p.issn, p.regulation_number, s.title as series
 				 from publications p left join series s on s.id = p.series_id order by p.id`
 			)
 			.iterate();
@@ -34,12 +30,7 @@ export function* readDocs(file) {
 				series: r.series,
 				authors: authors.all(r.id).map((/** @type {any} */ a) => a.name),
 				subjects: subjects.all(r.id).map((/** @type {any} */ s) => s.name),
-				identifiers: [r.regulation_number, r.isbn, r.issn].filter(Boolean),
-				abstract: r.abstract,
-				body: pages
-					.all(r.id)
-					.map((/** @type {any} */ p) => p.text)
-					.join('\n')
+				identifiers: [r.regulation_number, r.isbn, r.issn].filter(Boolean)
 			};
 		}
 	} finally {

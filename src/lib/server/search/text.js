@@ -1,0 +1,150 @@
+// Keeps the FTS5 table of long texts (PDF text and abstract, as stems) in step with the catalog.
+// Plain JavaScript typed with JSDoc: it runs in the index-builder worker thread, loaded from disk.
+import Database from 'better-sqlite3';
+import { terms } from './analyze.js';
+
+/** Bumped whenever the analysis of long texts changes, so every row is rebuilt once. */
+export const TEXT_FORMAT = 1;
+/** Records analysed per write transaction: short transactions never hold up the site's writes. */
+const BATCH = 20;
+/** A larger change than this rewrites many FTS segments: merge them afterwards. */
+const OPTIMIZE_AFTER = 200;
+
+/** @type {Map<string, string[]>} */
+const termCache = new Map();
+/**
+ * The stems of one token, memoised: a 20,000-word text repeats its words, and stemming is the
+ * costly part of analysis.
+ * @param {string} text
+ * @param {string} lang
+ */
+function cachedTerms(text, lang) {
+	/** @type {string[]} */
+	const out = [];
+	// Words never span whitespace, so analysing whitespace-separated chunks one by one (and
+	// remembering each) gives exactly `terms(text)`.
+	for (const token of text.match(/\S+/g) ?? []) {
+		const key = `${lang}:${token}`;
+		let t = termCache.get(key);
+		if (!t) {
+			t = terms(token, lang);
+			if (termCache.size > 500_000) termCache.clear();
+			termCache.set(key, t);
+		}
+		for (const s of t) out.push(s);
+	}
+	return out;
+}
+
+/**
+ * @typedef {object} SyncResult
+ * @property {number} updated records (re)analysed
+ * @property {number} removed rows dropped (record gone or without text)
+ * @property {string[]} added distinct terms of the records analysed (for the vocabulary)
+ */
+
+/**
+ * Brings `search_text` up to date: every record whose signature (format, language, current file,
+ * last update) differs from what its row was built from is analysed again — its distinct stems,
+ * so a 20,000-word text costs a few thousand terms — and written in short transactions.
+ * @param {string} file path of the SQLite database
+ * @param {(done: number, total: number) => void} [onProgress]
+ * @param {{ full?: boolean }} [opts] `full`: analyse every record again (`npm run reindex`)
+ * @returns {SyncResult}
+ */
+export function syncText(file, onProgress, opts = {}) {
+	const db = new Database(file, { fileMustExist: true });
+	db.pragma('busy_timeout = 10000');
+	try {
+		if (opts.full) db.prepare('delete from search_text_state').run();
+		const rows =
+			/** @type {{ id: number, language: string, abstract: string | null, updated_at: string, file_id: number | null, signature: string | null }[]} */ (
+				db
+					.prepare(
+						`select p.id, p.language, p.abstract, p.updated_at, f.id as file_id, s.signature
+					 from publications p
+					 left join files f on f.publication_id = p.id and f.is_current = 1
+					 left join search_text_state s on s.publication_id = p.id`
+					)
+					.all()
+			);
+		const signature = (/** @type {(typeof rows)[number]} */ r) =>
+			`${TEXT_FORMAT}|${r.language}|${r.file_id ?? ''}|${r.updated_at}`;
+		const stale = rows.filter((r) => r.signature !== signature(r));
+		const pages = db.prepare('select text from page_texts where file_id = ? order by page');
+		const del = db.prepare('delete from search_text where rowid = ?');
+		const ins = db.prepare('insert into search_text (rowid, abstract, body) values (?, ?, ?)');
+		const mark = db.prepare(
+			`insert into search_text_state (publication_id, signature) values (?, ?)
+			 on conflict (publication_id) do update set signature = excluded.signature`
+		);
+		const write = db.transaction(
+			(
+				/** @type {{ id: number, abstract: string, body: string, signature: string }[]} */ batch
+			) => {
+				for (const b of batch) {
+					del.run(b.id);
+					if (b.abstract || b.body) ins.run(b.id, b.abstract, b.body);
+					mark.run(b.id, b.signature);
+				}
+			}
+		);
+		/** @type {Set<string>} */
+		const added = new Set();
+		/** @type {{ id: number, abstract: string, body: string, signature: string }[]} */
+		let batch = [];
+		let done = 0;
+		for (const r of stale) {
+			const text =
+				r.file_id === null
+					? ''
+					: /** @type {{ text: string }[]} */ (pages.all(r.file_id)).map((p) => p.text).join('\n');
+			const body = [...new Set(cachedTerms(text, r.language))];
+			const abstract = r.abstract ? cachedTerms(r.abstract, r.language) : [];
+			for (const t of body) added.add(t);
+			for (const t of abstract) added.add(t);
+			batch.push({
+				id: r.id,
+				abstract: abstract.join(' '),
+				body: body.join(' '),
+				signature: signature(r)
+			});
+			if (batch.length >= BATCH) {
+				write(batch);
+				done += batch.length;
+				batch = [];
+				onProgress?.(done, stale.length);
+			}
+		}
+		write(batch);
+		done += batch.length;
+		// Rows of records that no longer exist (records are withdrawn, not deleted — but be safe).
+		const removed = db
+			.prepare('delete from search_text where rowid not in (select id from publications)')
+			.run().changes;
+		db.prepare(
+			'delete from search_text_state where publication_id not in (select id from publications)'
+		).run();
+		if (stale.length > OPTIMIZE_AFTER)
+			db.prepare(`insert into search_text (search_text) values ('optimize')`).run();
+		return { updated: done, removed, added: [...added] };
+	} finally {
+		db.close();
+	}
+}
+
+/**
+ * The vocabulary of the long texts with document counts, for typo tolerance and spelling hints.
+ * @param {string} file
+ * @returns {[string, number][]}
+ */
+export function readVocabulary(file) {
+	const db = new Database(file, { readonly: true, fileMustExist: true });
+	try {
+		return /** @type {[string, number][]} */ (
+			db.prepare('select term, doc from search_vocab').raw().all()
+		);
+	} finally {
+		db.close();
+	}
+}
