@@ -159,8 +159,14 @@ describe('relevance on real text', () => {
 		expect(typo.didYouMean).toBe('lelang');
 	});
 
-	it('treats Lunr syntax as plain words, never a 500', async () => {
+	it('treats Lunr and FTS5 syntax as plain words, never a 500', async () => {
 		for (const q of [
+			// A synonym with a hyphen (penghapusan ↔ write-off) and FTS5 operators as words.
+			'penghapusan',
+			'write-off*',
+			'lelang NEAR aset',
+			'aset AND OR NOT',
+			'buku-bu*',
 			'title:lelang',
 			'lelang~2',
 			'aset^10',

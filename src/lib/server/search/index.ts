@@ -513,8 +513,13 @@ function neighbours(word: string): string[] {
 
 /** FTS5 query text: each term quoted (stems are letters and digits, but be safe). */
 function ftsTerms(terms: Iterable<string>, prefix: string | null = null): string {
-	const parts = [...terms].map((t) => `"${t.replace(/"/g, '""')}"`);
-	if (prefix) parts.push(`"${prefix.replace(/"/g, '""')}"*`);
+	// A term with a hyphen or other separator (a synonym such as `write-off`) would be a phrase,
+	// which a `detail=column` table refuses: its parts are searched instead.
+	const parts = [...new Set([...terms].flatMap((t) => t.split(/[^\p{L}\p{N}]+/u)))]
+		.filter(Boolean)
+		.map((t) => `"${t}"`);
+	const stem = prefix?.split(/[^\p{L}\p{N}]+/u)[0];
+	if (stem) parts.push(`"${stem}"*`);
 	return parts.join(' OR ');
 }
 
@@ -724,9 +729,14 @@ async function locate(
 	let snippet = '';
 	let coverSnippet = '';
 	for (const t of texts) {
-		const hasMatch = tokenize(t.text).some(
-			(w) => !STOP_WORDS.has(w) && stemsOf(w).some((s) => terms.has(s))
-		);
+		// Enough pages and a snippet from inside the document: the rest would change nothing.
+		if (pages.length >= MAX_PAGES_PER_HIT && snippet) break;
+		let hasMatch = false;
+		for (const w of new Set(tokenize(t.text)))
+			if (!STOP_WORDS.has(w) && stemsOf(w).some((s) => terms.has(s))) {
+				hasMatch = true;
+				break;
+			}
 		if (!hasMatch) continue;
 		if (pages.length < MAX_PAGES_PER_HIT) pages.push(t.page);
 		// A cover repeats the title: a sentence from inside the document says more.
