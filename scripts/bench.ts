@@ -1,12 +1,15 @@
 // `npm run bench [scenario ...]`: performance figures on this machine, printed as a table and
 // written to bench-results/<timestamp>.json (and bench-results/latest.json).
 // Scenarios: foundation (cold start, page latency under load), import, reader (first page of a
-// 300+ page PDF), search (Lunr vs SQLite FTS5 on synthetic publications), circulation (desk
-// operations, 20 concurrent desks and the digital-copy race over HTTP, then invariants checked
-// by SQL; exits non-zero on a violation or an unexpected answer). Later issues add theirs here.
+// 300+ page PDF), search (the application's search code vs SQLite FTS5 on synthetic
+// publications), circulation (desk operations, 20 concurrent desks and the digital-copy race over
+// HTTP, then invariants checked by SQL; exits non-zero on a violation or an unexpected answer).
+// Later issues add theirs here.
 // Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10); search:
-// BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_LIMIT_S, BENCH_SEARCH_RSS_GB; circulation:
-// BENCH_CIRC_SECONDS (default 15), BENCH_CIRC_CLIENTS (default 20).
+// BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_ENGINES (default fts5,production; also
+// lunr), BENCH_SEARCH_LIMIT_S, BENCH_SEARCH_RSS_GB, BENCH_SEARCH_QUERY_BUDGET_S,
+// BENCH_SEARCH_CHANGE_WAIT_S; circulation: BENCH_CIRC_SECONDS (default 15), BENCH_CIRC_CLIENTS
+// (default 20).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -164,16 +167,15 @@ async function main() {
 			const r = await searchScenario();
 			results.search = r;
 			const { tokens, forms, stems } = r.perDoc;
+			const mix = Object.entries(r.mix)
+				.map(([k, v]) => `${v} ${k}`)
+				.join(', ');
 			console.log(
-				`\nSearch — Lunr (production build and query code) vs SQLite FTS5 (unicode61), synthetic publications of ${tokens} words (${forms} forms, ${stems} stems each), ${r.queries} queries (${Object.entries(
-					r.mix
-				)
-					.map(([k, v]) => `${v} ${k}`)
-					.join(', ')}), top 20`
+				`\nSearch — ${r.engines.join(', ')} (production: the application's search module end to end; fts5: SQLite FTS5 unicode61 reference), synthetic publications of ${tokens} words (${forms} forms${stems === undefined ? '' : `, ${stems} stems`} each), ${r.queries} queries (${mix}), top 20`
 			);
 			for (const line of searchTable(r)) console.log(line);
 			console.log(
-				`(limits per phase: ${r.limits.seconds} s, ${r.limits.rssGb} GB RSS; shared machine: noisy)`
+				`(limits per phase: ${r.limits.seconds} s, ${r.limits.rssGb} GB RSS; production: timed queries ${r.limits.queryBudgetS} s, change wait ${r.limits.changeWaitS} s; shared machine: noisy)`
 			);
 		}
 		if (run('circulation')) {
