@@ -1,3 +1,4 @@
+import { jakartaDate } from '../../format.ts';
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
@@ -54,7 +55,7 @@ export const lendingActions = {
 				{ id: userId, ip: clientIp(event) },
 				now
 			);
-			const due = new Date(Date.parse(loan.dueAt) + 7 * 3600_000).toISOString().slice(0, 10);
+			const due = jakartaDate(loan.dueAt);
 			return translator(event.locals.lang)('circ.done.borrowed', { due });
 		})
 };

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit.ts';
+import { jakartaDate, WIB_OFFSET_MS } from '../../format.ts';
 import { refused } from './tx.ts';
 import { DomainError } from '../errors.ts';
 
@@ -52,12 +53,9 @@ export async function policyFor(
 	};
 }
 
-/** The library works on Jakarta time (WIB, UTC+7, no daylight saving). */
-const WIB_OFFSET_MS = 7 * 3600_000;
-
 /** The calendar date (`YYYY-MM-DD`) in Jakarta at an instant. */
 export function localDate(at: Date): string {
-	return new Date(at.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 10);
+	return jakartaDate(at);
 }
 
 /** The last millisecond of a Jakarta calendar date, as an instant. */

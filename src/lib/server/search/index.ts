@@ -551,17 +551,20 @@ function runText(p: Plan, into: Map<number, Candidate>): void {
 	for (const g of p.synonyms) ask(g, g.exact, null, SYNONYM_BOOST);
 }
 
+let prefixQuery: { db: SQLite.Database; stmt: SQLite.Statement } | null = null;
+
 /** Long-text terms starting with `prefix` (for highlighting what a `lela*` query matched). */
 function prefixTerms(prefix: string): string[] {
 	const db = textDb();
 	if (!db) return [];
-	return (
-		db
-			.prepare(
+	if (prefixQuery?.db !== db)
+		prefixQuery = {
+			db,
+			stmt: db.prepare(
 				'select term from search_vocab where term >= ? and term < ? order by doc desc limit 50'
 			)
-			.all(prefix, `${prefix}\uffff`) as { term: string }[]
-	).map((r) => r.term);
+		};
+	return (prefixQuery.stmt.all(prefix, `${prefix}\uffff`) as { term: string }[]).map((r) => r.term);
 }
 
 /** Scores every candidate record over both indexes and counts the query words it matched. */

@@ -1,3 +1,4 @@
+import { jakartaDate } from '$lib/format';
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/index.ts';
 import * as loans from '$lib/server/circulation/loans.ts';
@@ -46,8 +47,7 @@ async function run(locals: App.Locals, fn: (t: ReturnType<typeof translator>) =>
 		return fail(err.status, { ok: false, message: t(err.messageKey, err.params) });
 	}
 }
-
-const day = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
+const day = jakartaDate;
 
 export const actions: Actions = {
 	renew: async (event) => {
