@@ -124,7 +124,7 @@ async function main() {
 		if (run('import')) {
 			const r = await importScenario(dataDir);
 			results.import = r;
-			console.log(`\nImport — real manuals of the shared corpus through the upload API`);
+			console.log(`\nImport — real manuals of the test corpus through the upload API`);
 			console.log(`| measure | value |`);
 			console.log(`|---|---:|`);
 			console.log(

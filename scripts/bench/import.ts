@@ -5,7 +5,7 @@ import path from 'node:path';
 import { percentile } from './load.ts';
 import { ROOT, startTimed, type BenchServer } from './server.ts';
 
-const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const CORPUS = path.join(ROOT, 'tests', 'fixtures', 'corpus');
 /** Uploads in flight at once: enough to keep both extraction workers busy. */
 const CONCURRENCY = 4;
 /** The real manuals of the corpus (the reference figures were measured on such files). */

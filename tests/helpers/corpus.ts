@@ -23,7 +23,7 @@ function readTsv(file: string): Record<string, string>[] {
 
 const num = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : null);
 
-/** Every PDF in ../shared/corpus with its manifest expectations. */
+/** Every PDF in tests/fixtures/corpus with its manifest expectations. */
 export function corpusFiles(): CorpusFile[] {
 	const out: CorpusFile[] = [];
 	for (const row of readTsv(path.join(CORPUS_DIR, 'pdfjs', 'manifest.tsv'))) {

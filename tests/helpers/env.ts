@@ -9,5 +9,5 @@ export const TEST_DIR = path.join(ROOT, 'test-results');
 export const DEMO_SEED_DIR = path.join(TEST_DIR, 'demo-seed');
 /** The demo accounts' password in tests. */
 export const DEMO_PASSWORD = 'demo-password-2026';
-/** The shared corpus of real-world PDFs. */
-export const CORPUS_DIR = path.resolve(ROOT, '../shared/corpus');
+/** The real-world PDFs the tests use, kept in the repository (origins in its README). */
+export const CORPUS_DIR = path.join(ROOT, 'tests', 'fixtures', 'corpus');
