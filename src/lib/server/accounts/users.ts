@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { writeTransaction } from '../db/write.js';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
@@ -49,7 +50,7 @@ export async function create(
 	if (existing) throw new Conflict('account_exists', 'accounts.exists');
 
 	const passwordHash = await hashPassword(input.password);
-	return db.transaction().execute(async (tx) => {
+	return writeTransaction(db, async (tx) => {
 		const row = await tx
 			.insertInto('users')
 			.values({
@@ -198,7 +199,7 @@ export async function update(
 		// An admin demoting themselves could leave the library without any admin.
 		throw new Conflict('last_admin', 'accounts.cannotDemoteSelf');
 	}
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		await tx
 			.updateTable('users')
 			.set({
@@ -239,7 +240,7 @@ export async function deactivate(
 	if (id === actorId) throw new Conflict('self_deactivate', 'accounts.cannotDeactivateSelf');
 	await findById(db, id);
 	const now = new Date().toISOString();
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		await tx
 			.updateTable('users')
 			.set({ active: 0, deactivated_at: now, updated_at: now })
@@ -270,7 +271,7 @@ export async function reactivate(
 	ip: string | null = null
 ): Promise<void> {
 	await findById(db, id);
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		await tx
 			.updateTable('users')
 			.set({ active: 1, deactivated_at: null, updated_at: new Date().toISOString() })
@@ -353,7 +354,7 @@ async function storePassword(
 	mustChange: boolean,
 	entry: { actorId: number; action: string; ip: string | null }
 ): Promise<void> {
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		await tx
 			.updateTable('users')
 			.set({

@@ -1,6 +1,7 @@
 import { catalogChanged } from '../events.ts';
+import { writeTransaction } from '../db/write.js';
 import crypto from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
@@ -14,7 +15,8 @@ import { columnsOf, ensureSeries, type Actor } from './records.ts';
  * many metadata-only records (SLiMS rows, CSV rows without a PDF) in batched transactions.
  */
 
-type Tx = Transaction<Database>;
+/** A connection inside a write transaction (see db/write.js). */
+type Tx = Kysely<Database>;
 
 /** A translatable reason: a message key with its parameters and per-field message keys. */
 export interface Reason {
@@ -338,7 +340,7 @@ export async function insertRecords(
 			}
 		}
 		const commit = async (ks: number[]) => {
-			const { results, learned } = await db.transaction().execute((tx) =>
+			const { results, learned } = await writeTransaction(db, (tx) =>
 				writeBatch(
 					tx,
 					ks.map((k) => batch[k]),

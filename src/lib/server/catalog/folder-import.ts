@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises';
+import { writeTransaction } from '../db/write.js';
 import path from 'node:path';
 import type { Db } from '../db/index.ts';
 import { Conflict, Invalid } from '../errors.ts';
@@ -254,7 +255,7 @@ async function addCopies(
 	callNumber: string | null
 ): Promise<Reason[]> {
 	if (barcodes.length === 0) return [];
-	return db.transaction().execute(async (tx) => {
+	return writeTransaction(db, async (tx) => {
 		const warnings: Reason[] = [];
 		const taken = new Set(
 			(

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { writeTransaction } from '../db/write.js';
 import fsp from 'node:fs/promises';
 import type { Db } from '../db/index.ts';
 import { config } from '../config.ts';
@@ -204,7 +205,7 @@ export async function commit(
 		? (await storage.putBytes(inspected.thumbnail, 'thumb', 'png')).key
 		: null;
 	try {
-		const committed = await db.transaction().execute(async (tx) => {
+		const committed = await writeTransaction(db, async (tx) => {
 			// Re-checked inside the transaction: two uploads of the same file may race.
 			const dup = await tx
 				.selectFrom('files')

@@ -1,4 +1,5 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { writeTransaction } from '../db/write.js';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
@@ -8,7 +9,8 @@ import * as audit from '../audit.ts';
 import { validatePublication, type PublicationInput } from '../../schemas/publication.ts';
 import { subjectKey } from './publications.ts';
 
-type Tx = Transaction<Database>;
+/** A connection inside a write transaction (see db/write.js). */
+type Tx = Kysely<Database>;
 
 export interface Actor {
 	id: number | null;
@@ -157,7 +159,7 @@ export async function createInTx(tx: Tx, input: PublicationInput, actor: Actor):
 export async function create(db: Db, raw: Record<string, unknown>, actor: Actor): Promise<number> {
 	const result = validatePublication(raw);
 	if (!result.ok) throw new Invalid('error.invalid', result.errors as Record<string, string>);
-	const id = await db.transaction().execute((tx) => createInTx(tx, result.value, actor));
+	const id = await writeTransaction(db, (tx) => createInTx(tx, result.value, actor));
 	catalogChanged();
 	return id;
 }
@@ -253,7 +255,7 @@ export async function update(
 	actor: Actor,
 	action = 'publication.update'
 ): Promise<void> {
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const before = await loadInput(tx, id);
 		const result = validatePublication({ ...toRaw(before), ...changes });
 		if (!result.ok) throw new Invalid('error.invalid', result.errors as Record<string, string>);

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit.ts';
 import { policyFor } from './policies.ts';
-import { immediate, refused } from './tx.ts';
+import { refused } from './tx.ts';
+import { writeTransaction } from '../db/write.js';
 import { borrower } from './members.ts';
 import {
 	freeDigitalCopies,
@@ -53,7 +54,7 @@ export async function borrow(
 	actor: Actor,
 	now: Date = new Date()
 ): Promise<LoanView> {
-	const id = await immediate(db, async (tx) => {
+	const id = await writeTransaction(db, async (tx) => {
 		const member = await borrower(tx, { id: userId });
 		const pub = await tx
 			.selectFrom('publications')
@@ -130,7 +131,7 @@ export async function giveBack(
 	actor: Actor & { staff: boolean },
 	now: Date = new Date()
 ): Promise<LoanView> {
-	await immediate(db, async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const loan = await tx
 			.selectFrom('loans')
 			.selectAll()
@@ -197,7 +198,7 @@ export async function setDigitalCopies(
 ): Promise<void> {
 	if (!Number.isInteger(copies) || copies < 0 || copies > 1000)
 		throw refused('invalid_copies', {}, 400);
-	await immediate(db, async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const pub = await tx
 			.selectFrom('publications')
 			.select(['id', 'digital_copies'])

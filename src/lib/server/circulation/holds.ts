@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit.ts';
 import { dueDate, policyFor } from './policies.ts';
-import { immediate, refused } from './tx.ts';
+import { refused } from './tx.ts';
+import { writeTransaction } from '../db/write.js';
 import { borrower } from './members.ts';
 
 type Kind = 'physical' | 'digital';
@@ -234,7 +235,7 @@ export async function processAll(db: Kysely<Database>, now: Date): Promise<void>
 		const key = `${r.publication_id}:${r.kind}`;
 		if (seen.has(key)) continue;
 		seen.add(key);
-		await immediate(db, (tx) => processQueue(tx, r.publication_id, r.kind, now));
+		await writeTransaction(db, (tx) => processQueue(tx, r.publication_id, r.kind, now));
 	}
 }
 
@@ -332,7 +333,7 @@ export async function place(
 	now: Date = new Date()
 ): Promise<HoldView> {
 	const kind = input.kind ?? 'physical';
-	const id = await immediate(db, async (tx) => {
+	const id = await writeTransaction(db, async (tx) => {
 		const member = await borrower(tx, { id: input.userId });
 		const pub = await tx
 			.selectFrom('publications')
@@ -401,7 +402,7 @@ export async function cancel(
 	actor: Actor & { staff: boolean },
 	now: Date = new Date()
 ): Promise<void> {
-	await immediate(db, async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const h = await tx.selectFrom('holds').selectAll().where('id', '=', holdId).executeTakeFirst();
 		// Someone else's hold does not exist as far as a member can tell.
 		if (!h || (!actor.staff && h.user_id !== actor.id)) throw refused('hold_not_found', {}, 404);

@@ -3,7 +3,8 @@ import type { Database, ItemStatus } from '../db/schema.ts';
 import * as audit from '../audit.ts';
 import { DomainError } from '../errors.ts';
 import { addItem } from '../catalog/records.ts';
-import { immediate, refused } from './tx.ts';
+import { refused } from './tx.ts';
+import { writeTransaction } from '../db/write.js';
 import { processQueue, type Actor } from './holds.ts';
 
 /** A physical copy as the desk and the API see it. */
@@ -56,7 +57,7 @@ export async function create(
 	if (!BARCODE.test(barcode)) throw refused('invalid_barcode', {}, 400);
 	const location = cleanLocation(input.location);
 	const condition = input.condition === undefined ? undefined : cleanCondition(input.condition);
-	const id = await immediate(db, async (tx) => {
+	const id = await writeTransaction(db, async (tx) => {
 		const pub = await tx
 			.selectFrom('publications')
 			.select(['id', 'call_number'])
@@ -171,7 +172,7 @@ export async function update(
 			throw refused('invalid_status', { status }, 400);
 		wanted.status = status as SettableStatus;
 	}
-	await immediate(db, async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const item = await tx
 			.selectFrom('items')
 			.select(['id', 'publication_id', 'location', 'condition', 'status'])

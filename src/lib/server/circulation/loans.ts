@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit.ts';
 import { daysOverdue, dueDate, localDate, policyFor } from './policies.ts';
-import { immediate, refused } from './tx.ts';
+import { refused } from './tx.ts';
+import { writeTransaction } from '../db/write.js';
 import { borrower } from './members.ts';
 import { fulfil, othersWaiting, ownOpenHold, processQueue, type Actor } from './holds.ts';
 
@@ -106,7 +107,7 @@ export async function checkout(
 	actor: Actor,
 	now: Date = new Date()
 ): Promise<LoanView> {
-	const id = await immediate(db, async (tx) => {
+	const id = await writeTransaction(db, async (tx) => {
 		const member = await borrower(tx, { nip: input.nip });
 		let item = await tx
 			.selectFrom('items')
@@ -206,7 +207,7 @@ export async function checkin(
 	actor: Actor,
 	now: Date = new Date()
 ): Promise<ReturnResult> {
-	const ready = await immediate(db, async (tx) => {
+	const ready = await writeTransaction(db, async (tx) => {
 		const loan = await tx
 			.selectFrom('loans')
 			.selectAll()
@@ -283,7 +284,7 @@ export async function renew(
 	actor: Actor & { staff: boolean },
 	now: Date = new Date()
 ): Promise<LoanView> {
-	await immediate(db, async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const loan = await tx
 			.selectFrom('loans as l')
 			.innerJoin('publications as p', 'p.id', 'l.publication_id')

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { writeTransaction } from '../db/write.js';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit.ts';
 import { jakartaDate, WIB_OFFSET_MS } from '../../format.ts';
@@ -196,7 +197,7 @@ export async function savePolicy(
 		hold_pickup_days: values.holdPickupDays,
 		fine_per_day: values.finePerDay
 	};
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const before = await tx
 			.selectFrom('loan_policies')
 			.selectAll()
@@ -253,7 +254,7 @@ export async function addHoliday(
 	if (!validDate(date)) throw refused('invalid_date', {}, 400);
 	const name = String(input.name ?? '').trim();
 	if (!name || name.length > 200) throw refused('invalid_holiday_name', {}, 400);
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const exists = await tx
 			.selectFrom('holidays')
 			.select('date')
@@ -279,7 +280,7 @@ export async function removeHoliday(
 	date: string,
 	actor: { id: number; ip?: string | null }
 ): Promise<void> {
-	await db.transaction().execute(async (tx) => {
+	await writeTransaction(db, async (tx) => {
 		const row = await tx
 			.selectFrom('holidays')
 			.select(['date', 'name'])

@@ -1,22 +1,27 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../../../db/migrations/index.ts';
+import { writeTransaction } from './write.js';
 
 /**
- * Applies every pending migration. Throws, leaving the database at the last good migration,
- * when one fails (each migration runs in its own transaction).
+ * Applies every pending migration in one `BEGIN IMMEDIATE` transaction (SQLite's DDL is
+ * transactional, but Kysely's SQLite adapter runs migrations without one): a server and a CLI
+ * starting together apply them once, one after the other, and a failing migration leaves the
+ * database exactly as it was. Throws with the failing migration's name.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-	const migrator = new Migrator({
-		db,
-		provider: { getMigrations: async () => migrations }
-	});
-	const result = await migrator.migrateToLatest();
-	if (result.error) {
-		const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
-		throw new Error(`migration ${failed ?? '?'} failed: ${String(result.error)}`, {
-			cause: result.error
+	return writeTransaction(db, async (tx) => {
+		const migrator = new Migrator({
+			db: tx,
+			provider: { getMigrations: async () => migrations }
 		});
-	}
-	return result;
+		const result = await migrator.migrateToLatest();
+		if (result.error) {
+			const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+			throw new Error(`migration ${failed ?? '?'} failed: ${String(result.error)}`, {
+				cause: result.error
+			});
+		}
+		return result;
+	});
 }

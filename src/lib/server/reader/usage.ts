@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { writeTransaction } from '../db/write.js';
 import type { Db } from '../db/index.ts';
 
 /**
@@ -76,7 +77,7 @@ export async function record(db: Db, hit: UsageHit, now = new Date()): Promise<b
 	if (isRobot(hit.userAgent)) return false;
 	const visitor = visitorKey(hit.userId, hit.ip, hit.userAgent);
 	const since = new Date(now.getTime() - REPEAT_WINDOW_SECONDS * 1000).toISOString();
-	return db.transaction().execute(async (tx) => {
+	return writeTransaction(db, async (tx) => {
 		const recent = await tx
 			.selectFrom('usage_events')
 			.select('id')

@@ -2,6 +2,7 @@
 // Plain JavaScript typed with JSDoc: it runs in the index-builder worker thread, loaded from disk.
 import Database from 'better-sqlite3';
 import { terms } from './analyze.js';
+import { writeSync } from '../db/write.js';
 
 /** Bumped whenever the analysis of long texts changes, so every row is rebuilt once. */
 export const TEXT_FORMAT = 1;
@@ -78,7 +79,8 @@ export function syncText(file, onProgress, opts = {}) {
 			`insert into search_text_state (publication_id, signature) values (?, ?)
 			 on conflict (publication_id) do update set signature = excluded.signature`
 		);
-		const write = db.transaction(
+		const write = writeSync(
+			db,
 			(
 				/** @type {{ id: number, abstract: string, body: string, signature: string }[]} */ batch
 			) => {

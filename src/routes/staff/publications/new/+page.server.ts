@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { writeTransaction } from '$lib/server/db/write.js';
 import { getDb } from '$lib/server/db/index.ts';
 import * as records from '$lib/server/catalog/records.ts';
 import * as ingest from '$lib/server/catalog/ingest.ts';
@@ -43,7 +44,7 @@ export const actions: Actions = {
 				const inspected = await staging.take(uploadId);
 				id = (await ingest.commit(db, inspected, { metadata: result.value }, actor)).publicationId;
 			} else {
-				id = await db.transaction().execute((tx) => records.createInTx(tx, result.value, actor));
+				id = await writeTransaction(db, (tx) => records.createInTx(tx, result.value, actor));
 			}
 		} catch (err) {
 			if (err instanceof DomainError) {
