@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { startTimed } from './server.ts';
+import { checkInvariants, FALLBACK_MAX_LOANS } from '../lib/invariants.ts';
 
 /**
  * Circulation scenario: desk operations through the HTTP API of the built server on a copy of
@@ -28,8 +29,6 @@ const CLIENTS = Number(process.env.BENCH_CIRC_CLIENTS || 20);
 const MAX_LOANS = 5;
 /** Share of concurrent checkouts that go to one busy member, so `limit_reached` really happens. */
 const BUSY_SHARE = 0.5;
-/** policies.ts FALLBACK_POLICY.maxLoans: the limit when no policy row matches. */
-const FALLBACK_MAX_LOANS = 5;
 /** How often the invariants are checked on a snapshot during the concurrent phase. */
 const SNAPSHOT_MS = 1000;
 /** Refusals the concurrent phase provokes on purpose (409 with these codes). */
@@ -225,120 +224,6 @@ async function concurrentPhase(
 		errors: Object.values(errorKinds).reduce((a, b) => a + b, 0),
 		errorKinds
 	};
-}
-
-/**
- * The circulation invariants, checked by SQL on the database file (read-only, server stopped).
- * Each query counts violating rows; `checked` counts the rows the rule applies to.
- */
-export function checkInvariants(
-	dbFile: string,
-	now = new Date()
-): Omit<Invariant, 'peakChecked'>[] {
-	const db = new SQLite(dbFile, { readonly: true });
-	try {
-		const count = (q: string, ...params: unknown[]) =>
-			(db.prepare(q).get(...params) as { n: number }).n;
-		const loans = count(`select count(*) n from loans`);
-		const physical = count(`select count(*) n from loans where kind = 'physical'`);
-		const returned = count(`select count(*) n from loans where returned_at is not null`);
-		const items = count(`select count(*) n from items`);
-		const open = `select user_id, count(*) n from loans
-			 where kind = 'physical' and returned_at is null group by user_id`;
-		const iso = now.toISOString();
-		return [
-			{
-				name: 'no item has more than one open physical loan',
-				checked: count(
-					`select count(distinct item_id) n from loans where kind = 'physical' and returned_at is null`
-				),
-				violations: count(
-					`select count(*) n from (select item_id from loans
-					 where kind = 'physical' and returned_at is null
-					 group by item_id having count(*) > 1)`
-				)
-			},
-			{
-				name: "item status = 'on_loan' ⇔ exactly one open physical loan",
-				checked: items,
-				violations: count(
-					`select count(*) n from items i
-					 where (i.status = 'on_loan') <> ((select count(*) from loans l
-					   where l.item_id = i.id and l.kind = 'physical' and l.returned_at is null) = 1)`
-				)
-			},
-			{
-				// The desk counts all open physical loans against the policy of the title being lent,
-				// so a member may hold at most the largest limit among the titles they hold.
-				name: 'no member holds more open physical loans than their policy allows',
-				checked: count(`select count(*) n from (${open})`),
-				violations: count(
-					`with open as (${open}),
-					 lim as (select l.user_id, max(coalesce(lp.max_loans, ?)) m
-					   from loans l
-					   join users u on u.id = l.user_id
-					   join publications p on p.id = l.publication_id
-					   left join loan_policies lp
-					     on lp.member_type = u.member_type and lp.publication_type = p.type
-					   where l.kind = 'physical' and l.returned_at is null group by l.user_id)
-					 select count(*) n from open join lim using (user_id) where open.n > lim.m`,
-					FALLBACK_MAX_LOANS
-				)
-			},
-			{
-				name: "every loan has its checkout audit entry ('loan.checkout' / 'loan.digital_borrow')",
-				checked: loans,
-				violations: count(
-					`select count(*) n from loans l where not exists (
-					   select 1 from audit_log a
-					   where a.entity = 'loan' and a.entity_id = cast(l.id as text)
-					     and a.action = case l.kind when 'physical' then 'loan.checkout'
-					                                else 'loan.digital_borrow' end)`
-				)
-			},
-			{
-				name: "every returned loan has its return audit entry ('loan.return' / 'loan.digital_return|expired')",
-				checked: returned,
-				violations: count(
-					`select count(*) n from loans l where l.returned_at is not null and not exists (
-					   select 1 from audit_log a
-					   where a.entity = 'loan' and a.entity_id = cast(l.id as text)
-					     and ((l.kind = 'physical' and a.action = 'loan.return')
-					       or (l.kind = 'digital'
-					           and a.action in ('loan.digital_return', 'loan.digital_expired'))))`
-				)
-			},
-			{
-				name: 'returned_at >= loaned_at',
-				checked: returned,
-				violations: count(
-					`select count(*) n from loans where returned_at is not null and returned_at < loaned_at`
-				)
-			},
-			{
-				name: 'loans.renewals = number of loan_renewals rows',
-				checked: physical,
-				violations: count(
-					`select count(*) n from loans l
-					 where l.renewals <> (select count(*) from loan_renewals r where r.loan_id = l.id)`
-				)
-			},
-			{
-				// Open = not returned and not yet expired, as the lending code counts them.
-				name: 'open digital loans per publication <= publications.digital_copies',
-				checked: count(`select count(distinct publication_id) n from loans where kind = 'digital'`),
-				violations: count(
-					`select count(*) n from publications p
-					 where (select count(*) from loans l
-					   where l.kind = 'digital' and l.publication_id = p.id
-					     and l.returned_at is null and l.due_at > ?) > p.digital_copies`,
-					iso
-				)
-			}
-		];
-	} finally {
-		db.close();
-	}
 }
 
 export async function circulationScenario(seededDir: string): Promise<CirculationResult> {
