@@ -14,7 +14,7 @@ const USAGE = `usage: npm run backup -- --out <file.tar.gz> [--data-dir <dir>]
   --data-dir   the data directory to back up (default: DATA_DIR, else ./data)`;
 
 function mb(bytes: number): string {
-	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -51,7 +51,9 @@ async function main(argv: string[]): Promise<number> {
 	console.log(
 		`  database  ${mb(db.bytes)}, migration ${m.database.migration ?? '(none)'}, snapshot in ${r.snapshotSeconds.toFixed(2)} s`
 	);
-	console.log(`  files     ${m.files.referenced - m.files.missing.length} (${mb(m.files.bytes)})`);
+	console.log(
+		`  files     ${m.files.referenced - m.files.missing.length} stored files (PDFs and covers, ${mb(m.files.bytes)})`
+	);
 	console.log(
 		`  records   ${['publications', 'files', 'items', 'loans', 'holds', 'users', 'audit_log']
 			.map((t) => `${t} ${c[t] ?? 0}`)

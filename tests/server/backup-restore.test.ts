@@ -322,6 +322,13 @@ describe('backup while the library is in use, then restore', () => {
 	it('with --force replaces the content of a non-empty directory', async () => {
 		const target = copyDemoData();
 		fs.writeFileSync(path.join(target, 'keep.txt'), 'mine');
+		// Not from an archive kept inside the directory --force would replace.
+		const inside = path.join(target, 'backup.tar.gz');
+		fs.copyFileSync(archive, inside);
+		const refused = await cli('restore', [inside, '--data-dir', target, '--force']);
+		expect(refused.status).toBe(2);
+		expect(refused.stderr).toMatch(/the archive lies inside .*; move it elsewhere first/);
+		fs.rmSync(inside);
 		const r = await cli('restore', [archive, '--data-dir', target, '--force']);
 		expect(r.stderr).toBe('');
 		expect(r.status).toBe(0);

@@ -227,6 +227,8 @@ export async function createBackup(opts: {
 			source.close();
 		}
 		const snapshotSeconds = (performance.now() - snapStarted) / 1000;
+		// The moment the data is from: the copy is the database as of the end of that step.
+		const createdAt = new Date();
 
 		// 2. What the snapshot holds, checked before anything is archived.
 		const snap = new SQLite(snapshot, { fileMustExist: true });
@@ -249,7 +251,6 @@ export async function createBackup(opts: {
 		if (bad) throw new BackupError(`the files table names an invalid storage key: ${bad}`);
 
 		// 3. The archive: database, files, manifest — each hashed as it streams in.
-		const createdAt = new Date();
 		const pack = tar.pack();
 		const sink = fs.createWriteStream(tmp, { flags: 'w', mode: 0o600 });
 		const writing = gzip ? pipeline(pack, zlib.createGzip(), sink) : pipeline(pack, sink);
@@ -543,6 +544,13 @@ export async function restoreBackup(opts: {
 	if (nonEmpty && !opts.force)
 		throw new BackupError(
 			`${target} is not empty; restore into an empty directory, or add --force to replace its content`,
+			true
+		);
+
+	if (nonEmpty && `${path.dirname(archive)}${path.sep}`.startsWith(`${target}${path.sep}`))
+		// --force would delete the very archive it restores from along with the old content.
+		throw new BackupError(
+			`the archive lies inside ${target}, which --force would replace; move it elsewhere first`,
 			true
 		);
 
