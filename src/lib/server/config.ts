@@ -11,6 +11,9 @@ function intFromEnv(name: string, fallback: number): number {
 	return n;
 }
 
+/** The database's file name inside DATA_DIR (backup and restore name it too). */
+export const DATABASE_FILE = 'perpustakaan.sqlite';
+
 /**
  * Runtime configuration from environment variables (documented in the README).
  * Read lazily so tests and CLI scripts can set DATA_DIR before first use.
@@ -20,7 +23,7 @@ export const config = {
 		return path.resolve(process.env.DATA_DIR || './data');
 	},
 	get databaseFile(): string {
-		return path.join(this.dataDir, 'perpustakaan.sqlite');
+		return path.join(this.dataDir, DATABASE_FILE);
 	},
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);

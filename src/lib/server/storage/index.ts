@@ -18,8 +18,14 @@ export interface StoredFile {
 	bytes: number;
 }
 
+/** The store's directory inside DATA_DIR. */
+export const FILES_DIR = 'files';
+
+/** What a storage key looks like: `<kind>/<first two hex digits>/<sha256>.<ext>`. */
+export const KEY_PATTERN = /^[a-z0-9]+\/[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/;
+
 function root(): string {
-	return path.join(config.dataDir, 'files');
+	return path.join(config.dataDir, FILES_DIR);
 }
 
 function tmpDir(): string {
@@ -28,7 +34,7 @@ function tmpDir(): string {
 
 /** Absolute path of a stored key; rejects keys that could escape the store. */
 export function pathOf(key: string): string {
-	if (!/^[a-z0-9]+\/[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/.test(key)) {
+	if (!KEY_PATTERN.test(key)) {
 		throw new Error(`invalid storage key: ${key}`);
 	}
 	return path.join(root(), key);
@@ -137,5 +143,5 @@ export async function listKeys(): Promise<string[]> {
 				keys.push(`${kind}/${shard}/${name}`);
 		}
 	}
-	return keys.filter((k) => /^[a-z0-9]+\/[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/.test(k));
+	return keys.filter((k) => KEY_PATTERN.test(k));
 }
