@@ -489,6 +489,7 @@ export const en: Record<MessageKey, string> = {
 	'circ.fine': 'fine {amount}',
 	'circ.overdue': '{days} days overdue',
 	'circ.none': 'None.',
+	'circ.hiddenTitle': 'Record not available to you',
 	'circ.kind.physical': 'Physical',
 	'circ.kind.digital': 'Digital',
 	'circ.holdStatus.waiting': 'Waiting — position {position}',

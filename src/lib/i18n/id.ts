@@ -490,6 +490,7 @@ export const id = {
 	'circ.fine': 'denda {amount}',
 	'circ.overdue': '{days} hari terlambat',
 	'circ.none': 'Tidak ada.',
+	'circ.hiddenTitle': 'Koleksi tidak tersedia untuk Anda',
 	'circ.kind.physical': 'Fisik',
 	'circ.kind.digital': 'Digital',
 	'circ.holdStatus.waiting': 'Menunggu — urutan {position}',

@@ -8,6 +8,7 @@ import { policyFor } from '$lib/server/circulation/policies.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { clock } from '$lib/server/clock.ts';
+import { viewerOf } from '$lib/server/request.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,8 +16,10 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDb();
 	const now = clock();
 	const user = locals.user!;
+	// The member's own eyes: titles of records they may not see stay hidden (visibility.ts).
+	const viewer = viewerOf(user);
 	await holds.processAll(db, now);
-	const open = await loans.list(db, { userId: user.id, status: 'open' }, now);
+	const open = await loans.list(db, { viewer, userId: user.id, status: 'open' }, now);
 	// "Renew where allowed": the member sees the button only while the policy allows one more.
 	const renewable: Record<number, boolean> = {};
 	for (const l of open) {
@@ -33,8 +36,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		now: now.toISOString(),
 		loans: open,
 		renewable,
-		holds: await holds.listForMember(db, user.id, { openOnly: true }),
-		history: await loans.list(db, { userId: user.id, status: 'returned', limit: 200 }, now)
+		holds: await holds.listForMember(db, user.id, { viewer, openOnly: true, now }),
+		history: await loans.list(db, { viewer, userId: user.id, status: 'returned', limit: 200 }, now)
 	};
 };
 

@@ -7,21 +7,23 @@ import * as members from '$lib/server/circulation/members.ts';
 import { formOutcome } from '$lib/server/circulation/web.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { clock } from '$lib/server/clock.ts';
+import { viewerOf } from '$lib/server/request.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDb();
 	const now = clock();
 	// The lazy "periodic" check: lapsed pickups and expired digital loans move on.
 	await holds.processAll(db, now);
 	const nip = url.searchParams.get('nip');
 	const member = nip ? await members.findByNip(db, nip) : null;
+	const viewer = viewerOf(locals.user);
 	return {
 		now: now.toISOString(),
 		counts: await loans.counts(db, now),
 		member,
-		loans: member ? await loans.list(db, { userId: member.id, status: 'open' }, now) : [],
-		holds: member ? await holds.listForMember(db, member.id, { openOnly: true }) : []
+		loans: member ? await loans.list(db, { viewer, userId: member.id, status: 'open' }, now) : [],
+		holds: member ? await holds.listForMember(db, member.id, { viewer, openOnly: true, now }) : []
 	};
 };
 
