@@ -32,6 +32,8 @@ export const actions: Actions = {
 		} catch (err) {
 			if (err instanceof DomainError) {
 				const errors = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(v)]));
+				// A refusal without field errors (a lockout) is shown beside the current password.
+				if (!Object.keys(errors).length) errors.current = t(err.messageKey, err.params);
 				return fail(err.status, { errors });
 			}
 			throw err;
