@@ -18,6 +18,7 @@ import { hasRole } from '$lib/server/access.ts';
 import { requiredRole } from '$lib/server/guard.ts';
 import { apiError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
+import { applyCachePolicy } from '$lib/server/cache.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
 
@@ -106,6 +107,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}
+	applyCachePolicy(response, event.locals.user !== null);
 	// SvelteKit sets the CSP on HTML pages; other responses (JSON, files) get a strict one.
 	if (!response.headers.has('Content-Security-Policy')) {
 		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
