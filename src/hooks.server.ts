@@ -19,6 +19,7 @@ import { requiredRole } from '$lib/server/guard.ts';
 import { apiError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { applyCachePolicy } from '$lib/server/cache.ts';
+import { reservedActionRefusal } from '$lib/server/forms.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
 
@@ -99,6 +100,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const response =
 		(await authenticate(event)) ??
 		crossSiteRefusal(event) ??
+		reservedActionRefusal(event) ??
 		(await guardArea(event)) ??
 		(await resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)

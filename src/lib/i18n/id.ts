@@ -190,6 +190,8 @@ export const id = {
 	'error.forbidden': 'Anda tidak memiliki hak untuk melakukan ini.',
 	'error.unauthorized': 'Silakan masuk terlebih dahulu.',
 	'error.invalid': 'Data yang dikirim tidak valid.',
+	'error.invalidBody':
+		'Isi permintaan tidak dapat dibaca: kirim formulir atau multipart yang utuh dan benar.',
 	'error.invalidParam': 'Parameter "{name}" tidak valid.',
 	'error.internal': 'Maaf, terjadi kesalahan pada server. Silakan coba lagi nanti.',
 	'error.unknownField': 'Kolom "{name}" tidak dikenal.',

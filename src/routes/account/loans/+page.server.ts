@@ -11,6 +11,7 @@ import { clock } from '$lib/server/clock.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDb();
@@ -54,7 +55,7 @@ const day = jakartaDate;
 
 export const actions: Actions = {
 	renew: async (event) => {
-		const id = Number((await event.request.formData()).get('loan'));
+		const id = Number((await readForm(event)).get('loan'));
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: false };
 		return run(event.locals, async (t) => {
 			const loan = await loans.renew(await getDb(), id, actor, clock());
@@ -62,7 +63,7 @@ export const actions: Actions = {
 		});
 	},
 	giveBack: async (event) => {
-		const id = Number((await event.request.formData()).get('loan'));
+		const id = Number((await readForm(event)).get('loan'));
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: false };
 		return run(event.locals, async (t) => {
 			await digital.giveBack(await getDb(), id, actor, clock());
@@ -70,7 +71,7 @@ export const actions: Actions = {
 		});
 	},
 	cancelHold: async (event) => {
-		const id = Number((await event.request.formData()).get('hold'));
+		const id = Number((await readForm(event)).get('hold'));
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: false };
 		return run(event.locals, async (t) => {
 			await holds.cancel(await getDb(), id, actor, clock());

@@ -7,6 +7,7 @@ import { safeReturnPath } from '$lib/server/guard.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const account = await users.findById(await getDb(), locals.user!.id);
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	/** Changes the password, ends every session, and starts a fresh one here. */
 	default: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const current = String(form.get('current') ?? '');
 		const next = String(form.get('password') ?? '');
 		const confirm = String(form.get('confirm') ?? '');

@@ -9,6 +9,7 @@ import { clientIp } from '$lib/server/accounts/web.ts';
 import { clock } from '$lib/server/clock.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDb();
@@ -29,7 +30,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 
 export const actions: Actions = {
 	scan: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const code = String(form.get('code') ?? '');
 		const selected = event.url.searchParams.get('nip');
 		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
@@ -58,7 +59,7 @@ export const actions: Actions = {
 		return result;
 	},
 	renew: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: true };
 		return formOutcome(event.locals.lang, async (t) => {
 			const loan = await loans.renew(await getDb(), Number(form.get('loan')), actor, clock());
@@ -66,7 +67,7 @@ export const actions: Actions = {
 		});
 	},
 	checkin: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
 		return formOutcome(event.locals.lang, async (t) => {
 			const r = await loans.checkin(await getDb(), Number(form.get('loan')), actor, clock());
