@@ -18,6 +18,8 @@ import { hasRole } from '$lib/server/access.ts';
 import { requiredRole } from '$lib/server/guard.ts';
 import { apiError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
+import { applyCachePolicy } from '$lib/server/cache.ts';
+import { reservedActionRefusal } from '$lib/server/forms.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
 
@@ -74,15 +76,22 @@ async function authenticate(event: RequestEvent): Promise<Response | null> {
 
 /**
  * Cross-site request forgery: SvelteKit already refuses cross-origin form posts; JSON and
- * other bodies are checked here. Bearer-token calls carry no ambient credentials and pass.
+ * other bodies are checked here. A write carrying the session cookie must show it comes from
+ * this site: an `Origin` equal to the site's, or — from a browser that sent none —
+ * `Sec-Fetch-Site: same-origin`. Anything else (no Origin at all, `null`, another origin, a
+ * same-site neighbour) is 403 `cross_site`. Anonymous writes (logging in) carry no ambient
+ * credentials and are refused only when they say they come from elsewhere; bearer-token calls
+ * pass.
  */
 function crossSiteRefusal(event: RequestEvent): Response | null {
 	if (!UNSAFE_METHODS.has(event.request.method) || event.locals.authVia === 'token') return null;
 	const origin = event.request.headers.get('origin');
 	const site = event.request.headers.get('sec-fetch-site');
-	if ((origin && origin !== event.url.origin) || site === 'cross-site') {
-		return apiError(403, 'cross_site', translator(event.locals.lang)('auth.crossSite'));
-	}
+	const ok =
+		event.locals.authVia === 'session'
+			? origin === event.url.origin || (origin === null && site === 'same-origin')
+			: (origin === null || origin === event.url.origin) && site !== 'cross-site';
+	if (!ok) return apiError(403, 'cross_site', translator(event.locals.lang)('auth.crossSite'));
 	return null;
 }
 
@@ -98,6 +107,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const response =
 		(await authenticate(event)) ??
 		crossSiteRefusal(event) ??
+		reservedActionRefusal(event) ??
 		(await guardArea(event)) ??
 		(await resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
@@ -106,6 +116,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}
+	applyCachePolicy(response, event.locals.user !== null);
 	// SvelteKit sets the CSP on HTML pages; other responses (JSON, files) get a strict one.
 	if (!response.headers.has('Content-Security-Policy')) {
 		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");

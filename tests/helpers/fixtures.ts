@@ -19,6 +19,10 @@ export interface FixtureRecord {
 	access?: 'public' | 'internal' | 'restricted';
 	status?: 'draft' | 'published' | 'withdrawn';
 	downloadable?: 0 | 1;
+	/** `YYYY-MM-DD`: under embargo until then (a date in the future hides the record). */
+	embargoUntil?: string | null;
+	/** Concurrent digital copies lent (> 0 makes a restricted record lendable to employees). */
+	digitalCopies?: number;
 	file: FixtureFile;
 }
 
@@ -32,9 +36,16 @@ export function addPublication(dataDir: string, rec: FixtureRecord): number {
 		db.pragma('busy_timeout = 5000');
 		const { lastInsertRowid } = db
 			.prepare(
-				`insert into publications (type, title, year, access, status, downloadable) values ('report', ?, 2025, ?, ?, ?)`
+				`insert into publications (type, title, year, access, status, downloadable, embargo_until, digital_copies) values ('report', ?, 2025, ?, ?, ?, ?, ?)`
 			)
-			.run(rec.title, rec.access ?? 'public', rec.status ?? 'published', rec.downloadable ?? 1);
+			.run(
+				rec.title,
+				rec.access ?? 'public',
+				rec.status ?? 'published',
+				rec.downloadable ?? 1,
+				rec.embargoUntil ?? null,
+				rec.digitalCopies ?? 0
+			);
 		const id = Number(lastInsertRowid);
 		const insertFile = db.prepare(
 			`insert into files (publication_id, version, sha256, bytes, pages, has_text_layer, storage_key, thumbnail_key, original_name) values (?, 1, ?, ?, ?, 1, ?, ?, ?)`

@@ -191,6 +191,8 @@ export const en: Record<MessageKey, string> = {
 	'error.forbidden': 'You do not have permission to do this.',
 	'error.unauthorized': 'Please log in first.',
 	'error.invalid': 'The submitted data is not valid.',
+	'error.invalidBody':
+		'The request body could not be read: send a complete, well-formed form or multipart body.',
 	'error.invalidParam': 'Parameter "{name}" is not valid.',
 	'error.internal': 'Sorry, something went wrong on the server. Please try again later.',
 	'error.unknownField': 'Unknown field "{name}".',
@@ -489,6 +491,7 @@ export const en: Record<MessageKey, string> = {
 	'circ.fine': 'fine {amount}',
 	'circ.overdue': '{days} days overdue',
 	'circ.none': 'None.',
+	'circ.hiddenTitle': 'Record not available to you',
 	'circ.kind.physical': 'Physical',
 	'circ.kind.digital': 'Digital',
 	'circ.holdStatus.waiting': 'Waiting — position {position}',

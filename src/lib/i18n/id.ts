@@ -190,6 +190,8 @@ export const id = {
 	'error.forbidden': 'Anda tidak memiliki hak untuk melakukan ini.',
 	'error.unauthorized': 'Silakan masuk terlebih dahulu.',
 	'error.invalid': 'Data yang dikirim tidak valid.',
+	'error.invalidBody':
+		'Isi permintaan tidak dapat dibaca: kirim formulir atau multipart yang utuh dan benar.',
 	'error.invalidParam': 'Parameter "{name}" tidak valid.',
 	'error.internal': 'Maaf, terjadi kesalahan pada server. Silakan coba lagi nanti.',
 	'error.unknownField': 'Kolom "{name}" tidak dikenal.',
@@ -490,6 +492,7 @@ export const id = {
 	'circ.fine': 'denda {amount}',
 	'circ.overdue': '{days} hari terlambat',
 	'circ.none': 'Tidak ada.',
+	'circ.hiddenTitle': 'Koleksi tidak tersedia untuk Anda',
 	'circ.kind.physical': 'Fisik',
 	'circ.kind.digital': 'Digital',
 	'circ.holdStatus.waiting': 'Menunggu — urutan {position}',

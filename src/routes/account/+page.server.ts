@@ -11,6 +11,7 @@ import { clientIp } from '$lib/server/accounts/web.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDb();
@@ -41,7 +42,7 @@ export const actions: Actions = {
 	},
 	/** Creates an API token; its secret is shown once in the returned form data. */
 	createToken: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const t = translator(event.locals.lang);
 		try {
 			const created = await apiTokens.create(
@@ -59,11 +60,18 @@ export const actions: Actions = {
 		}
 	},
 	revokeToken: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const id = Number(form.get('id'));
 		if (!Number.isInteger(id))
 			return fail(400, { tokenError: translator(event.locals.lang)('error.invalid') });
-		await apiTokens.revoke(await getDb(), viewerOf(event.locals.user), id, clientIp(event));
+		try {
+			await apiTokens.revoke(await getDb(), viewerOf(event.locals.user), id, clientIp(event));
+		} catch (err) {
+			// An unknown or someone else's token is a refusal on the page, not a server error.
+			if (err instanceof DomainError)
+				return fail(err.status, { tokenError: translator(event.locals.lang)(err.messageKey) });
+			throw err;
+		}
 		return { revoked: id };
 	}
 };

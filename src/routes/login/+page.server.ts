@@ -6,6 +6,7 @@ import { safeReturnPath } from '$lib/server/guard.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const redirectTo = safeReturnPath(url.searchParams.get('redirectTo'));
@@ -16,7 +17,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
 	/** Checks the credentials and starts a session; re-fills only the username on failure. */
 	default: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const username = String(form.get('username') ?? '').slice(0, 254);
 		const password = String(form.get('password') ?? '').slice(0, 200);
 		const redirectTo = safeReturnPath(String(form.get('redirectTo') ?? '/'));

@@ -6,6 +6,13 @@ import { Conflict, Invalid, NotFound } from '../errors.ts';
 import * as audit from '../audit.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as sessions from './sessions.ts';
+import {
+	ACCOUNT_LOCK_FAILURES,
+	LOCK_MINUTES,
+	LockedOut,
+	claimAttempt,
+	settleAttempt
+} from './login.ts';
 
 /** An NIP (Nomor Induk Pegawai) is exactly 18 digits. */
 export const NIP_PATTERN = /^\d{18}$/;
@@ -325,11 +332,17 @@ export async function changePassword(
 ): Promise<void> {
 	const row = await db
 		.selectFrom('users')
-		.select(['password_hash', 'active'])
+		.select(['password_hash', 'active', 'nip', 'email'])
 		.where('id', '=', id)
 		.executeTakeFirst();
 	if (!row || row.active !== 1) throw new NotFound('accounts.notFound');
-	if (!row.password_hash || !(await verifyPassword(current, row.password_hash))) {
+	// Checking the current password is a password guess like a login: the same budget, counted
+	// atomically (login.ts), so a stolen session cannot brute-force the password either.
+	const attempt = await claimAttempt(db, row.nip ?? row.email ?? `#${id}`, ip ?? 'unknown');
+	const ok = !!row.password_hash && (await verifyPassword(current, row.password_hash));
+	const failures = await settleAttempt(db, attempt, ok, id);
+	if (!ok) {
+		if (failures >= ACCOUNT_LOCK_FAILURES) throw new LockedOut(LOCK_MINUTES);
 		throw new Invalid('error.invalid', { current: 'accounts.wrongPassword' });
 	}
 	if (next.length < MIN_PASSWORD_LENGTH)

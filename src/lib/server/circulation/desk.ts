@@ -8,6 +8,8 @@ import * as loans from './loans.ts';
 import * as members from './members.ts';
 import type { Actor } from './holds.ts';
 import { refused } from './tx.ts';
+import type { Viewer } from '../access.ts';
+import { actingViewer, isVisible } from './visibility.ts';
 
 /** What one scan at the desk did, for the message the librarian sees. */
 export type ScanResult =
@@ -35,7 +37,10 @@ export async function scan(
 ): Promise<ScanResult> {
 	const value = code.trim();
 	if (!value) throw new DomainError(400, 'invalid', 'error.invalidParam', { name: 'code' });
-	const item = await items.byBarcode(db, value);
+	// A copy of a record the actor may not see is no copy at all (staff see every record).
+	const found = await items.byBarcode(db, value);
+	const viewer = await actingViewer(db, actor.id);
+	const item = found && (await isVisible(db, viewer, found.publicationId, now)) ? found : null;
 	if (!item) {
 		const member = await members.findByNip(db, value);
 		if (member) return { kind: 'member', nip: member.nip!, name: member.name };
@@ -66,10 +71,11 @@ export function dueLabel(iso: string): string {
  */
 export async function overdueCsv(
 	db: Kysely<Database>,
+	viewer: Viewer,
 	headers: string[],
 	now: Date
 ): Promise<string> {
-	const rows = await loans.list(db, { status: 'overdue', limit: 100_000 }, now);
+	const rows = await loans.list(db, { viewer, status: 'overdue', limit: 100_000 }, now);
 	let out = '\uFEFF' + formatCsvRow(headers);
 	for (const l of rows)
 		out += formatCsvRow(

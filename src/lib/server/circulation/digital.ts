@@ -14,6 +14,8 @@ import {
 	type Actor
 } from './holds.ts';
 import { get, type LoanView } from './loans.ts';
+import type { Viewer } from '../access.ts';
+import { actingViewer, visiblePublication } from './visibility.ts';
 
 /**
  * True when the member holds an unexpired, unreturned digital loan of the publication — the one
@@ -45,7 +47,8 @@ export async function hasActiveDigitalLoan(
  * N at once: the last copy goes to exactly one of them, the others get `no_copies`.
  * A member whose hold is ready (or who is first in an otherwise free queue) gets their copy.
  * Refusals: `not_lendable` (record not published or digital_copies = 0), `already_on_loan`,
- * `limit_reached`, `no_copies`, `member_inactive`.
+ * `limit_reached`, `no_copies`, `member_inactive` — after the policy: a record the actor may not
+ * see is 404 `publication_not_found`, exactly as one that does not exist.
  */
 export async function borrow(
 	db: Kysely<Database>,
@@ -54,14 +57,11 @@ export async function borrow(
 	actor: Actor,
 	now: Date = new Date()
 ): Promise<LoanView> {
+	let viewer: Viewer = null;
 	const id = await writeTransaction(db, async (tx) => {
+		viewer = await actingViewer(tx, actor.id);
+		const pub = await visiblePublication(tx, viewer, publicationId, now);
 		const member = await borrower(tx, { id: userId });
-		const pub = await tx
-			.selectFrom('publications')
-			.select(['id', 'status', 'digital_copies', 'embargo_until'])
-			.where('id', '=', publicationId)
-			.executeTakeFirst();
-		if (!pub) throw refused('publication_not_found', {}, 404);
 		const today = now.toISOString().slice(0, 10);
 		if (
 			pub.status !== 'published' ||
@@ -121,7 +121,7 @@ export async function borrow(
 		});
 		return loan.id;
 	});
-	return get(db, id, now);
+	return get(db, id, viewer, now);
 }
 
 /** Ends a digital loan early (the member, or staff); the copy goes to the next in line. */
@@ -131,7 +131,9 @@ export async function giveBack(
 	actor: Actor & { staff: boolean },
 	now: Date = new Date()
 ): Promise<LoanView> {
+	let viewer: Viewer = null;
 	await writeTransaction(db, async (tx) => {
+		viewer = await actingViewer(tx, actor.id);
 		const loan = await tx
 			.selectFrom('loans')
 			.selectAll()
@@ -157,7 +159,7 @@ export async function giveBack(
 		});
 		await processQueue(tx, loan.publication_id, 'digital', now);
 	});
-	return get(db, loanId, now);
+	return get(db, loanId, viewer, now);
 }
 
 /** Availability of a record's digital copies at `now` (for the publication page). */
@@ -267,7 +269,13 @@ export async function lendingSummary(
 	let myHolds: LendingSummary['myHolds'] = [];
 	let myDigitalLoan: LendingSummary['myDigitalLoan'] = null;
 	if (userId !== null) {
-		myHolds = (await listForMember(db, userId, { openOnly: true }))
+		myHolds = (
+			await listForMember(db, userId, {
+				openOnly: true,
+				viewer: await actingViewer(db, userId),
+				now
+			})
+		)
 			.filter((h) => h.publicationId === publicationId)
 			.map((h) => ({ id: h.id, kind: h.kind, status: h.status, position: h.position }));
 		const l = await db

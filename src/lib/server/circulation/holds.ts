@@ -5,6 +5,8 @@ import { dueDate, policyFor } from './policies.ts';
 import { refused } from './tx.ts';
 import { writeTransaction } from '../db/write.js';
 import { borrower } from './members.ts';
+import type { Viewer } from '../access.ts';
+import { actingViewer, titleFor, visiblePublication } from './visibility.ts';
 
 type Kind = 'physical' | 'digital';
 
@@ -244,7 +246,8 @@ export interface HoldView {
 	id: number;
 	kind: Kind;
 	publicationId: number;
-	title: string;
+	/** Null while the member may not see the record (see visibility.ts). */
+	title: string | null;
 	userId: number;
 	placedAt: string;
 	readyAt: string | null;
@@ -274,18 +277,29 @@ async function positionOf(
 	return Number(ahead.n) + 1;
 }
 
-/** A member's holds (open ones first), with queue positions. */
+/**
+ * A member's holds (open ones first), with queue positions, as `viewer` may see them: the member
+ * themselves, or staff at the desk (titles of records hidden from the viewer are null).
+ */
 export async function listForMember(
 	db: Kysely<Database>,
 	userId: number,
-	opts: { openOnly?: boolean } = {}
+	opts: { viewer: Viewer; openOnly?: boolean; now?: Date }
 ): Promise<HoldView[]> {
+	const now = opts.now ?? new Date();
 	let q = db
 		.selectFrom('holds as h')
 		.innerJoin('publications as p', 'p.id', 'h.publication_id')
 		.leftJoin('items as i', 'i.id', 'h.item_id')
 		.selectAll('h')
-		.select(['p.title', 'i.barcode'])
+		.select([
+			'p.title',
+			'p.access',
+			'p.status as publication_status',
+			'p.embargo_until',
+			'p.digital_copies',
+			'i.barcode'
+		])
 		.where('h.user_id', '=', userId);
 	if (opts.openOnly)
 		q = q
@@ -308,7 +322,7 @@ export async function listForMember(
 			id: r.id,
 			kind: r.kind,
 			publicationId: r.publication_id,
-			title: r.title,
+			title: titleFor(opts.viewer, { ...r, status: r.publication_status }, now),
 			userId: r.user_id,
 			placedAt: r.placed_at,
 			readyAt: r.ready_at,
@@ -325,6 +339,9 @@ export async function listForMember(
  * Places a hold (reservation) for a member on a title: only when no copy is free (else 409
  * `copy_available`: borrow it instead), not twice (`already_held`), not for a title the member
  * already has (`already_on_loan`). Digital holds need a lendable record (`not_lendable`).
+ * First of all the actor must be allowed to see the record (a member placing their own hold;
+ * staff, who see everything, placing one for a member): else 404 `publication_not_found`,
+ * exactly as for a record that does not exist.
  */
 export async function place(
 	db: Kysely<Database>,
@@ -333,14 +350,11 @@ export async function place(
 	now: Date = new Date()
 ): Promise<HoldView> {
 	const kind = input.kind ?? 'physical';
+	let viewer: Viewer = null;
 	const id = await writeTransaction(db, async (tx) => {
+		viewer = await actingViewer(tx, actor.id);
+		const pub = await visiblePublication(tx, viewer, input.publicationId, now);
 		const member = await borrower(tx, { id: input.userId });
-		const pub = await tx
-			.selectFrom('publications')
-			.select(['id', 'digital_copies'])
-			.where('id', '=', input.publicationId)
-			.executeTakeFirst();
-		if (!pub) throw refused('publication_not_found', {}, 404);
 		await processQueue(tx, pub.id, kind, now);
 		if (kind === 'digital' && pub.digital_copies <= 0) throw refused('not_lendable');
 		if (kind === 'physical') {
@@ -388,7 +402,7 @@ export async function place(
 		});
 		return row.id;
 	});
-	const view = (await listForMember(db, input.userId)).find((h) => h.id === id);
+	const view = (await listForMember(db, input.userId, { viewer, now })).find((h) => h.id === id);
 	return view!;
 }
 

@@ -6,6 +6,8 @@ import { addItem } from '../catalog/records.ts';
 import { refused } from './tx.ts';
 import { writeTransaction } from '../db/write.js';
 import { processQueue, type Actor } from './holds.ts';
+import type { Viewer } from '../access.ts';
+import { actingViewer, isVisible, visiblePublication } from './visibility.ts';
 
 /** A physical copy as the desk and the API see it. */
 export interface ItemView {
@@ -58,12 +60,8 @@ export async function create(
 	const location = cleanLocation(input.location);
 	const condition = input.condition === undefined ? undefined : cleanCondition(input.condition);
 	const id = await writeTransaction(db, async (tx) => {
-		const pub = await tx
-			.selectFrom('publications')
-			.select(['id', 'call_number'])
-			.where('id', '=', input.publicationId)
-			.executeTakeFirst();
-		if (!pub) throw refused('publication_not_found', {}, 404);
+		const viewer = await actingViewer(tx, actor.id);
+		const pub = await visiblePublication(tx, viewer, input.publicationId, now);
 		const taken = await tx
 			.selectFrom('items')
 			.select('id')
@@ -213,6 +211,34 @@ export async function get(db: Kysely<Database>, id: number): Promise<ItemView> {
 	const item = await byId(db, id);
 	if (!item) throw notFound();
 	return item;
+}
+
+/**
+ * A copy looked up by id or barcode for a viewer: a copy of a record the viewer may not see is
+ * 404 `item_not_found`, exactly like one that does not exist (the policy first, see
+ * visibility.ts).
+ */
+export async function findFor(
+	db: Kysely<Database>,
+	viewer: Viewer,
+	by: { id: number } | { barcode: string },
+	now: Date = new Date()
+): Promise<ItemView> {
+	const item = 'id' in by ? await byId(db, by.id) : await byBarcode(db, by.barcode);
+	if (!item || !(await isVisible(db, viewer, item.publicationId, now)))
+		throw 'id' in by ? notFound() : refused('item_not_found', {}, 404);
+	return item;
+}
+
+/** The copies of a publication the viewer may see (404 `publication_not_found` otherwise). */
+export async function listFor(
+	db: Kysely<Database>,
+	viewer: Viewer,
+	publicationId: number,
+	now: Date = new Date()
+): Promise<ItemView[]> {
+	await visiblePublication(db, viewer, publicationId, now);
+	return listForPublication(db, publicationId);
 }
 
 /** A copy with who has it: the open loan, or the member it waits for on the hold shelf. */

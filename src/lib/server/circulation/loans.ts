@@ -6,13 +6,19 @@ import { refused } from './tx.ts';
 import { writeTransaction } from '../db/write.js';
 import { borrower } from './members.ts';
 import { fulfil, othersWaiting, ownOpenHold, processQueue, type Actor } from './holds.ts';
+import type { Viewer } from '../access.ts';
+import { actingViewer, isVisible, titleFor } from './visibility.ts';
 
 /** A loan as the desk, "My loans" and the API see it. */
 export interface LoanView {
 	id: number;
 	kind: 'physical' | 'digital';
 	publicationId: number;
-	title: string;
+	/**
+	 * Null while the viewer may not see the record (a copy lent at the desk, or a record hidden
+	 * after the loan): the loan still counts and shows, its title does not (see visibility.ts).
+	 */
+	title: string | null;
 	barcode: string | null;
 	userId: number;
 	memberName: string;
@@ -45,6 +51,10 @@ function loanQuery(db: Kysely<Database>) {
 			'l.kind',
 			'l.publication_id',
 			'p.title',
+			'p.access',
+			'p.status as publication_status',
+			'p.embargo_until',
+			'p.digital_copies',
 			'i.barcode',
 			'l.user_id',
 			'u.name as member_name',
@@ -59,14 +69,14 @@ function loanQuery(db: Kysely<Database>) {
 
 type LoanRow = Awaited<ReturnType<ReturnType<typeof loanQuery>['executeTakeFirstOrThrow']>>;
 
-function toView(r: LoanRow, now: Date): LoanView {
+function toView(r: LoanRow, now: Date, viewer: Viewer): LoanView {
 	const late =
 		r.kind === 'digital' ? 0 : daysOverdue(r.due_at, r.returned_at ? new Date(r.returned_at) : now);
 	return {
 		id: r.id,
 		kind: r.kind,
 		publicationId: r.publication_id,
-		title: r.title,
+		title: titleFor(viewer, { ...r, status: r.publication_status }, now),
 		barcode: r.barcode,
 		userId: r.user_id,
 		memberName: r.member_name,
@@ -87,11 +97,16 @@ function toView(r: LoanRow, now: Date): LoanView {
 	};
 }
 
-/** One loan by id, or a 404 `loan_not_found`. */
-export async function get(db: Kysely<Database>, id: number, now = new Date()): Promise<LoanView> {
+/** One loan by id as `viewer` sees it, or a 404 `loan_not_found`. */
+export async function get(
+	db: Kysely<Database>,
+	id: number,
+	viewer: Viewer,
+	now = new Date()
+): Promise<LoanView> {
 	const r = await loanQuery(db).where('l.id', '=', id).executeTakeFirst();
 	if (!r) throw refused('loan_not_found', {}, 404);
-	return toView(r, now);
+	return toView(r, now, viewer);
 }
 
 /**
@@ -99,7 +114,8 @@ export async function get(db: Kysely<Database>, id: number, now = new Date()): P
  * `item_not_found`/`member_not_found` (404), `member_inactive`, `item_not_available` (on loan,
  * lost, damaged, withdrawn), `has_hold` (on the hold shelf for someone else), `limit_reached`
  * (the member's open physical loans reached the policy's maximum). A copy on the shelf for this
- * member, or a waiting hold of theirs, is fulfilled by the loan.
+ * member, or a waiting hold of theirs, is fulfilled by the loan. A copy of a record the actor may
+ * not see is `item_not_found`, like a barcode nobody has (staff see every record).
  */
 export async function checkout(
 	db: Kysely<Database>,
@@ -107,7 +123,9 @@ export async function checkout(
 	actor: Actor,
 	now: Date = new Date()
 ): Promise<LoanView> {
+	let viewer: Viewer = null;
 	const id = await writeTransaction(db, async (tx) => {
+		viewer = await actingViewer(tx, actor.id);
 		const member = await borrower(tx, { nip: input.nip });
 		let item = await tx
 			.selectFrom('items')
@@ -115,7 +133,8 @@ export async function checkout(
 			.select(['items.id', 'items.status', 'items.publication_id', 'p.type'])
 			.where('items.barcode', '=', input.barcode.trim())
 			.executeTakeFirst();
-		if (!item) throw refused('item_not_found', {}, 404);
+		if (!item || !(await isVisible(tx, viewer, item.publication_id, now)))
+			throw refused('item_not_found', {}, 404);
 		// Lapsed pickups release their copy before we decide.
 		await processQueue(tx, item.publication_id, 'physical', now);
 		item = {
@@ -188,7 +207,7 @@ export async function checkout(
 		if (hold) await processQueue(tx, item.publication_id, 'physical', now);
 		return loan.id;
 	});
-	return get(db, id, now);
+	return get(db, id, viewer, now);
 }
 
 /** What a return did: the closed loan, and the hold the copy now waits for, if any. */
@@ -207,7 +226,9 @@ export async function checkin(
 	actor: Actor,
 	now: Date = new Date()
 ): Promise<ReturnResult> {
+	let viewer: Viewer = null;
 	const ready = await writeTransaction(db, async (tx) => {
+		viewer = await actingViewer(tx, actor.id);
 		const loan = await tx
 			.selectFrom('loans')
 			.selectAll()
@@ -239,7 +260,7 @@ export async function checkin(
 		const made = await processQueue(tx, loan.publication_id, 'physical', now);
 		return made.find((m) => m.itemId === loan.item_id) ?? null;
 	});
-	const loan = await get(db, loanId, now);
+	const loan = await get(db, loanId, viewer, now);
 	if (!ready) return { loan, hold: null };
 	const who = await db
 		.selectFrom('users')
@@ -284,7 +305,9 @@ export async function renew(
 	actor: Actor & { staff: boolean },
 	now: Date = new Date()
 ): Promise<LoanView> {
+	let viewer: Viewer = null;
 	await writeTransaction(db, async (tx) => {
+		viewer = await actingViewer(tx, actor.id);
 		const loan = await tx
 			.selectFrom('loans as l')
 			.innerJoin('publications as p', 'p.id', 'l.publication_id')
@@ -337,11 +360,13 @@ export async function renew(
 			ip: actor.ip
 		});
 	});
-	return get(db, loanId, now);
+	return get(db, loanId, viewer, now);
 }
 
 /** Filters for listing loans. */
 export interface LoanFilter {
+	/** Whose eyes: titles of records this viewer may not see are null. */
+	viewer: Viewer;
 	userId?: number;
 	publicationId?: number;
 	kind?: 'physical' | 'digital';
@@ -376,7 +401,7 @@ export async function list(
 			? q.orderBy('l.due_at').orderBy('l.id')
 			: q.orderBy('l.loaned_at', 'desc').orderBy('l.id', 'desc');
 	const rows = await q.limit(f.limit ?? 500).execute();
-	return rows.map((r) => toView(r, now));
+	return rows.map((r) => toView(r, now, f.viewer));
 }
 
 /** Dashboard counts: copies on loan, of which overdue, and holds (waiting or on the shelf). */

@@ -9,6 +9,7 @@ import { translator } from '../../i18n/index.ts';
 import { clock } from '../clock.ts';
 import * as holds from './holds.ts';
 import * as digital from './digital.ts';
+import { readForm } from '../forms.ts';
 
 type Event = RequestEvent<{ id: string }>;
 
@@ -34,8 +35,7 @@ async function run(event: Event, fn: (userId: number, now: Date) => Promise<stri
 
 export const lendingActions = {
 	hold: async (event: Event) => {
-		const kind =
-			(await event.request.formData()).get('kind') === 'digital' ? 'digital' : 'physical';
+		const kind = (await readForm(event)).get('kind') === 'digital' ? 'digital' : 'physical';
 		return run(event, async (userId, now) => {
 			const h = await holds.place(
 				await getDb(),

@@ -15,13 +15,6 @@ import {
  * `Response`, no framework, so it is testable and the route stays a few lines.
  */
 
-/**
- * How long shared caches and browsers may keep a public record's file without asking again.
- * An hour: long enough to spare the server repeated range requests while reading, short enough
- * that a record withdrawn or made internal stops being served from caches the same day.
- */
-export const PUBLIC_MAX_AGE = 3600;
-
 export interface ServeOptions {
 	method: 'GET' | 'HEAD';
 	disposition: 'inline' | 'attachment';
@@ -33,12 +26,21 @@ export function validatorsOf(file: ReadableFile): Validators {
 }
 
 /**
- * Cache policy: `public` only for what anyone may read; otherwise `private, no-cache` — the
- * browser may keep the bytes but must revalidate (a cheap 304 thanks to the ETag), so a
- * revoked right or a logout takes effect on the next request.
+ * Cache policy. Every copy, shared or not, must revalidate before each use (`no-cache`): the
+ * ETag makes that a cheap 304, and the access check runs first, so a record withdrawn or made
+ * internal stops being served at once instead of living on in caches. `public` only when the
+ * answer is the same for everyone — anyone may read the record and, for `?download=1`, anyone
+ * may download it; any answer that depends on who asks is `private` and varies by credentials.
  */
-function cacheControl(file: ReadableFile): string {
-	return file.publiclyReadable ? `public, max-age=${PUBLIC_MAX_AGE}` : 'private, no-cache';
+export function cacheHeaders(
+	file: ReadableFile,
+	opts: Pick<ServeOptions, 'disposition'>
+): Record<string, string> {
+	const sameForAll =
+		file.publiclyReadable && (opts.disposition === 'inline' || file.publiclyDownloadable);
+	return sameForAll
+		? { 'Cache-Control': 'public, no-cache' }
+		: { 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Authorization' };
 }
 
 function body(file: ReadableFile, start: number, end: number): ReadableStream {
@@ -55,7 +57,7 @@ export function fileResponse(request: Request, file: ReadableFile, opts: ServeOp
 		'Accept-Ranges': 'bytes',
 		ETag: v.etag,
 		'Last-Modified': v.lastModified.toUTCString(),
-		'Cache-Control': cacheControl(file)
+		...cacheHeaders(file, opts)
 	});
 	if (notModified(request.headers, v)) return new Response(null, { status: 304, headers });
 

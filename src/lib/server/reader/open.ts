@@ -1,6 +1,6 @@
 import { clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
-import { canDownload, canReadContent, canSeePublication, type Viewer } from '../access.ts';
+import { canDownload, canReadContent, type Viewer } from '../access.ts';
 import { lendingFacts } from '../circulation/digital.ts';
 import { DomainError, NotFound } from '../errors.ts';
 import { log } from '../log.ts';
@@ -35,6 +35,8 @@ export interface ReadableFile {
 	 * Anything else must not outlive the access check in someone else's cache.
 	 */
 	publiclyReadable: boolean;
+	/** True when anyone may also download it (`?download=1` is then the same for everyone). */
+	publiclyDownloadable: boolean;
 	mayDownload: boolean;
 }
 
@@ -103,7 +105,8 @@ export async function openFile(
 		sha256: file.sha256,
 		lastModified: new Date(file.created_at),
 		title: facts.title,
-		publiclyReadable: canSeePublication(null, facts, now),
+		publiclyReadable: canReadContent(null, facts, now),
+		publiclyDownloadable: canDownload(null, facts, now),
 		mayDownload
 	};
 }

@@ -8,15 +8,19 @@ import { policyFor } from '$lib/server/circulation/policies.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { clock } from '$lib/server/clock.ts';
+import { viewerOf } from '$lib/server/request.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDb();
 	const now = clock();
 	const user = locals.user!;
+	// The member's own eyes: titles of records they may not see stay hidden (visibility.ts).
+	const viewer = viewerOf(user);
 	await holds.processAll(db, now);
-	const open = await loans.list(db, { userId: user.id, status: 'open' }, now);
+	const open = await loans.list(db, { viewer, userId: user.id, status: 'open' }, now);
 	// "Renew where allowed": the member sees the button only while the policy allows one more.
 	const renewable: Record<number, boolean> = {};
 	for (const l of open) {
@@ -33,8 +37,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		now: now.toISOString(),
 		loans: open,
 		renewable,
-		holds: await holds.listForMember(db, user.id, { openOnly: true }),
-		history: await loans.list(db, { userId: user.id, status: 'returned', limit: 200 }, now)
+		holds: await holds.listForMember(db, user.id, { viewer, openOnly: true, now }),
+		history: await loans.list(db, { viewer, userId: user.id, status: 'returned', limit: 200 }, now)
 	};
 };
 
@@ -51,7 +55,7 @@ const day = jakartaDate;
 
 export const actions: Actions = {
 	renew: async (event) => {
-		const id = Number((await event.request.formData()).get('loan'));
+		const id = Number((await readForm(event)).get('loan'));
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: false };
 		return run(event.locals, async (t) => {
 			const loan = await loans.renew(await getDb(), id, actor, clock());
@@ -59,7 +63,7 @@ export const actions: Actions = {
 		});
 	},
 	giveBack: async (event) => {
-		const id = Number((await event.request.formData()).get('loan'));
+		const id = Number((await readForm(event)).get('loan'));
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: false };
 		return run(event.locals, async (t) => {
 			await digital.giveBack(await getDb(), id, actor, clock());
@@ -67,7 +71,7 @@ export const actions: Actions = {
 		});
 	},
 	cancelHold: async (event) => {
-		const id = Number((await event.request.formData()).get('hold'));
+		const id = Number((await readForm(event)).get('hold'));
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: false };
 		return run(event.locals, async (t) => {
 			await holds.cancel(await getDb(), id, actor, clock());

@@ -7,6 +7,7 @@ import { safeReturnPath } from '$lib/server/guard.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const account = await users.findById(await getDb(), locals.user!.id);
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	/** Changes the password, ends every session, and starts a fresh one here. */
 	default: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const current = String(form.get('current') ?? '');
 		const next = String(form.get('password') ?? '');
 		const confirm = String(form.get('confirm') ?? '');
@@ -32,6 +33,8 @@ export const actions: Actions = {
 		} catch (err) {
 			if (err instanceof DomainError) {
 				const errors = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(v)]));
+				// A refusal without field errors (a lockout) is shown beside the current password.
+				if (!Object.keys(errors).length) errors.current = t(err.messageKey, err.params);
 				return fail(err.status, { errors });
 			}
 			throw err;

@@ -4,6 +4,7 @@ import * as users from '$lib/server/accounts/users.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 const PAGE_SIZE = 50;
 
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ url }) => {
 export const actions: Actions = {
 	/** Creates an account with an initial password the member must change at first login. */
 	create: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const t = translator(event.locals.lang);
 		const values = {
 			name: String(form.get('name') ?? '').slice(0, 300),

@@ -7,27 +7,30 @@ import * as members from '$lib/server/circulation/members.ts';
 import { formOutcome } from '$lib/server/circulation/web.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { clock } from '$lib/server/clock.ts';
+import { viewerOf } from '$lib/server/request.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDb();
 	const now = clock();
 	// The lazy "periodic" check: lapsed pickups and expired digital loans move on.
 	await holds.processAll(db, now);
 	const nip = url.searchParams.get('nip');
 	const member = nip ? await members.findByNip(db, nip) : null;
+	const viewer = viewerOf(locals.user);
 	return {
 		now: now.toISOString(),
 		counts: await loans.counts(db, now),
 		member,
-		loans: member ? await loans.list(db, { userId: member.id, status: 'open' }, now) : [],
-		holds: member ? await holds.listForMember(db, member.id, { openOnly: true }) : []
+		loans: member ? await loans.list(db, { viewer, userId: member.id, status: 'open' }, now) : [],
+		holds: member ? await holds.listForMember(db, member.id, { viewer, openOnly: true, now }) : []
 	};
 };
 
 export const actions: Actions = {
 	scan: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const code = String(form.get('code') ?? '');
 		const selected = event.url.searchParams.get('nip');
 		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
@@ -56,7 +59,7 @@ export const actions: Actions = {
 		return result;
 	},
 	renew: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const actor = { id: event.locals.user!.id, ip: clientIp(event), staff: true };
 		return formOutcome(event.locals.lang, async (t) => {
 			const loan = await loans.renew(await getDb(), Number(form.get('loan')), actor, clock());
@@ -64,7 +67,7 @@ export const actions: Actions = {
 		});
 	},
 	checkin: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const actor = { id: event.locals.user!.id, ip: clientIp(event) };
 		return formOutcome(event.locals.lang, async (t) => {
 			const r = await loans.checkin(await getDb(), Number(form.get('loan')), actor, clock());

@@ -6,6 +6,7 @@ import { toPageError } from '$lib/server/http.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	try {
@@ -47,7 +48,7 @@ async function attempt(
 export const actions: Actions = {
 	update: (event) =>
 		attempt(event, async (db, id, actor, ip) => {
-			const form = await event.request.formData();
+			const form = await readForm(event);
 			const role = String(form.get('role') ?? '');
 			if (!users.isRole(role))
 				throw new DomainError(

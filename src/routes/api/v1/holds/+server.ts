@@ -6,6 +6,7 @@ import { caller, intField } from '$lib/server/circulation/web.ts';
 import { readJsonObject, toApiError } from '$lib/server/http.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { clock } from '$lib/server/clock.ts';
+import { viewerOf } from '$lib/server/request.ts';
 import type { RequestHandler } from './$types';
 
 /** `GET /api/v1/holds` — the caller's open holds with queue positions. */
@@ -13,8 +14,10 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		const who = caller(event);
 		const db = await getDb();
-		await holds.processAll(db, clock());
-		return json({ items: await holds.listForMember(db, who.id, { openOnly: true }) });
+		const now = clock();
+		await holds.processAll(db, now);
+		const viewer = viewerOf(event.locals.user);
+		return json({ items: await holds.listForMember(db, who.id, { viewer, openOnly: true, now }) });
 	} catch (err) {
 		return toApiError(err, event.locals.lang);
 	}

@@ -7,6 +7,7 @@ import { caller, stringField } from '$lib/server/circulation/web.ts';
 import { readJsonObject, toApiError } from '$lib/server/http.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { clock } from '$lib/server/clock.ts';
+import { viewerOf } from '$lib/server/request.ts';
 import type { RequestHandler } from './$types';
 
 const STATUSES = ['open', 'overdue', 'returned', 'all'] as const;
@@ -43,7 +44,12 @@ export const GET: RequestHandler = async (event) => {
 		}
 		const items = await loans.list(
 			db,
-			{ userId, status: status as (typeof STATUSES)[number], kind: kind ?? undefined },
+			{
+				viewer: viewerOf(event.locals.user),
+				userId,
+				status: status as (typeof STATUSES)[number],
+				kind: kind ?? undefined
+			},
 			now
 		);
 		return json({ items });

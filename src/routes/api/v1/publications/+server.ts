@@ -9,6 +9,7 @@ import { parseCatalogQuery } from '$lib/server/catalog/query.ts';
 import { canEditCatalog } from '$lib/server/access.ts';
 import { config } from '$lib/server/config.ts';
 import { apiError, readJsonObject, toApiError } from '$lib/server/http.ts';
+import { DomainError } from '$lib/server/errors.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { translator } from '$lib/i18n/index.ts';
@@ -56,7 +57,10 @@ export const POST: RequestHandler = async (event) => {
 			if (length > config.maxUploadMb * 1024 * 1024 + 1024 * 1024) {
 				return apiError(413, 'file_too_large', t('upload.tooLarge', { mb: config.maxUploadMb }));
 			}
-			const form = await request.formData();
+			const form = await request.formData().catch(() => {
+				// Garbage, truncated or boundary-less multipart: the client's mistake, not ours.
+				throw new DomainError(400, 'invalid_body', 'error.invalidBody');
+			});
 			const fields = fieldsFromForm(form);
 			const file = form.get('file');
 			if (file instanceof File) {

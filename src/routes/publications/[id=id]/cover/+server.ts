@@ -5,30 +5,35 @@ import { getDb } from '$lib/server/db/index.ts';
 import * as reader from '$lib/server/reader/open.ts';
 import * as publications from '$lib/server/catalog/publications.ts';
 import * as storage from '$lib/server/storage/index.ts';
+import { canReadContent } from '$lib/server/access.ts';
+import { notModified } from '$lib/server/reader/ranges.ts';
 import { viewerOf } from '$lib/server/request.ts';
+import { clock } from '$lib/server/clock.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { RequestHandler } from './$types';
 
 /** The cover thumbnail, served only to those the policy lets read the publication. */
-export const GET: RequestHandler = async ({ params, locals }) => {
+export const GET: RequestHandler = async ({ params, locals, request }) => {
 	const db = await getDb();
 	const t = translator(locals.lang);
+	const now = clock();
 	// The same rule as the file itself: a borrower of a restricted record sees its cover too.
-	const facts = await reader.readableFacts(db, viewerOf(locals.user), Number(params.id));
+	const facts = await reader.readableFacts(db, viewerOf(locals.user), Number(params.id), now);
 	if (!facts) error(404, t('error.notFound'));
 	const file = await publications.currentFile(db, facts.id);
 	if (!file?.thumbnail_key) error(404, t('error.notFound'));
 	const info = await storage.stat(file.thumbnail_key);
 	if (!info) error(404, t('error.notFound'));
+	const etag = `"${file.sha256.slice(0, 16)}"`;
+	// Shared caches only for a cover anyone may see (a public draft is not), and every copy
+	// revalidates (a cheap 304), so a cover stops showing the moment its record is hidden.
+	const headers: Record<string, string> = canReadContent(null, facts, now)
+		? { 'Cache-Control': 'public, no-cache', ETag: etag }
+		: { 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Authorization', ETag: etag };
+	if (notModified(request.headers, { etag, lastModified: new Date(file.created_at) }))
+		return new Response(null, { status: 304, headers });
 	const stream = Readable.toWeb(fs.createReadStream(storage.pathOf(file.thumbnail_key)));
 	return new Response(stream as ReadableStream, {
-		headers: {
-			'Content-Type': 'image/png',
-			'Content-Length': String(info.bytes),
-			// Covers of public records may sit in shared caches; others only in the reader's own.
-			'Cache-Control':
-				facts.access === 'public' ? 'public, max-age=86400' : 'private, max-age=3600',
-			ETag: `"${file.sha256.slice(0, 16)}"`
-		}
+		headers: { ...headers, 'Content-Type': 'image/png', 'Content-Length': String(info.bytes) }
 	});
 };

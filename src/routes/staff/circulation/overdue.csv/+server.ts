@@ -16,7 +16,7 @@ export const GET: RequestHandler = async ({ locals }) => {
 	const headers = ['nip', 'member', 'barcode', 'title', 'due', 'daysOverdue', 'fine'].map((k) =>
 		t(k === 'nip' ? 'circ.col.nip' : `circ.col.${k}`)
 	);
-	const body = await overdueCsv(await getDb(), headers, now);
+	const body = await overdueCsv(await getDb(), viewerOf(locals.user), headers, now);
 	return new Response(body, {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

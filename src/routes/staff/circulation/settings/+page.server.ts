@@ -6,6 +6,7 @@ import { intParam } from '$lib/server/http.ts';
 import { clock } from '$lib/server/clock.ts';
 import { PUBLICATION_TYPES } from '$lib/types';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 /** Publication types a policy can name: every catalog type, plus `digital` lending. */
 const POLICY_TYPES = [...PUBLICATION_TYPES, 'digital'] as const;
@@ -33,7 +34,7 @@ const actor = (event: RequestEvent) => ({ id: event.locals.user!.id, ip: clientI
 
 export const actions: Actions = {
 	savePolicy: async (event) => {
-		const form = Object.fromEntries(await event.request.formData());
+		const form = Object.fromEntries(await readForm(event));
 		return formOutcome(event.locals.lang, async (t) => {
 			const saved = await policies.savePolicy(await getDb(), form, actor(event), POLICY_TYPES);
 			return t('circ.settings.saved', {
@@ -47,7 +48,7 @@ export const actions: Actions = {
 		});
 	},
 	addHoliday: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		return formOutcome(event.locals.lang, async (t) => {
 			const day = await policies.addHoliday(
 				await getDb(),
@@ -58,7 +59,7 @@ export const actions: Actions = {
 		});
 	},
 	removeHoliday: async (event) => {
-		const date = String((await event.request.formData()).get('date') ?? '');
+		const date = String((await readForm(event)).get('date') ?? '');
 		return formOutcome(event.locals.lang, async (t) => {
 			await policies.removeHoliday(await getDb(), date, actor(event));
 			return t('circ.settings.holidayRemoved', { date });

@@ -11,6 +11,7 @@ import { clientIp } from '$lib/server/accounts/web.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { publicationFieldsFrom } from '$lib/schemas/form.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDb();
@@ -50,7 +51,7 @@ const actor = (event: RequestEvent) => ({ id: event.locals.user!.id, ip: clientI
 export const actions: Actions = {
 	/** Saves metadata without touching the file. */
 	save: async (event) => {
-		const values = publicationFieldsFrom(await event.request.formData());
+		const values = publicationFieldsFrom(await readForm(event));
 		return attempt(event, values, async () => {
 			await records.update(await getDb(), Number(event.params.id), values, actor(event));
 			return { saved: true };
@@ -63,7 +64,7 @@ export const actions: Actions = {
 		}),
 	/** Withdraws (never deletes): the record leaves public view, history and files stay. */
 	withdraw: async (event) => {
-		const reason = String((await event.request.formData()).get('reason') ?? '');
+		const reason = String((await readForm(event)).get('reason') ?? '');
 		return attempt(event, null, async () => {
 			await records.withdraw(await getDb(), Number(event.params.id), reason, actor(event));
 			return { withdrawn: true };
@@ -71,7 +72,7 @@ export const actions: Actions = {
 	},
 	/** Makes a staged upload the new current file; the previous version is kept. */
 	replaceFile: async (event) => {
-		const uploadId = String((await event.request.formData()).get('uploadId') ?? '');
+		const uploadId = String((await readForm(event)).get('uploadId') ?? '');
 		return attempt(event, null, async () => {
 			const db = await getDb();
 			const id = Number(event.params.id);

@@ -11,6 +11,7 @@ import { validatePublication } from '$lib/schemas/publication.ts';
 import { publicationFieldsFrom } from '$lib/schemas/form.ts';
 import { toPageError } from '$lib/server/http.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDb();
@@ -31,7 +32,7 @@ export const actions: Actions = {
 	/** Creates the record (with the staged PDF, if one was uploaded) and opens it for editing. */
 	default: async (event) => {
 		const db = await getDb();
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = publicationFieldsFrom(form);
 		const uploadId = String(form.get('uploadId') ?? '');
 		const actor = { id: event.locals.user!.id, ip: clientIp(event) };

@@ -5,13 +5,17 @@ import { caller } from '$lib/server/circulation/web.ts';
 import { readJsonObject, toApiError } from '$lib/server/http.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { clock } from '$lib/server/clock.ts';
+import { viewerOf } from '$lib/server/request.ts';
 import type { RequestHandler } from './$types';
 
 /** `GET /api/v1/items/{id}` (librarians) — one copy, or 404 `item_not_found`. */
 export const GET: RequestHandler = async (event) => {
 	try {
 		caller(event, { staff: true });
-		return json(await items.get(await getDb(), Number(event.params.id)));
+		const viewer = viewerOf(event.locals.user);
+		return json(
+			await items.findFor(await getDb(), viewer, { id: Number(event.params.id) }, clock())
+		);
 	} catch (err) {
 		return toApiError(err, event.locals.lang);
 	}

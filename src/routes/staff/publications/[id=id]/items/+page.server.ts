@@ -11,6 +11,7 @@ import { viewerOf } from '$lib/server/request.ts';
 import { clock } from '$lib/server/clock.ts';
 import { translator, type Translate } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/forms.ts';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const db = await getDb();
@@ -67,7 +68,7 @@ const text = (form: FormData, name: string) => String(form.get(name) ?? '');
 export const actions: Actions = {
 	/** Adds a copy with its barcode, shelf location and condition. */
 	add: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const values = {
 			barcode: text(form, 'barcode'),
 			location: text(form, 'location'),
@@ -91,7 +92,7 @@ export const actions: Actions = {
 	},
 	/** Changes one copy's location, condition and (outside circulation) status. */
 	update: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const itemId = Number(text(form, 'item'));
 		const status = text(form, 'status');
 		const values = { item: String(itemId) };
@@ -120,7 +121,7 @@ export const actions: Actions = {
 	},
 	/** How many digital copies a restricted record lends at once. */
 	digital: async (event) => {
-		const form = await event.request.formData();
+		const form = await readForm(event);
 		const raw = text(form, 'copies').trim();
 		return run(event, 'digital', { copies: raw }, async (t, actor) => {
 			const copies = raw === '' ? NaN : Number(raw);
