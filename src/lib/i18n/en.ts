@@ -193,6 +193,8 @@ export const en: Record<MessageKey, string> = {
 	'error.invalid': 'The submitted data is not valid.',
 	'error.invalidParam': 'Parameter "{name}" is not valid.',
 	'error.internal': 'Sorry, something went wrong on the server. Please try again later.',
+	'error.storageFull':
+		"The server's storage is full, so this change was not saved. What was already stored is safe. Please contact the administrator.",
 	'error.unknownField': 'Unknown field "{name}".',
 	'error.backHome': 'Back to the home page',
 	'validation.required': 'Required.',

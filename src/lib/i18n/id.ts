@@ -192,6 +192,8 @@ export const id = {
 	'error.invalid': 'Data yang dikirim tidak valid.',
 	'error.invalidParam': 'Parameter "{name}" tidak valid.',
 	'error.internal': 'Maaf, terjadi kesalahan pada server. Silakan coba lagi nanti.',
+	'error.storageFull':
+		'Penyimpanan server penuh, jadi perubahan ini tidak disimpan. Data yang sudah tersimpan tetap aman. Hubungi administrator.',
 	'error.unknownField': 'Kolom "{name}" tidak dikenal.',
 	'error.backHome': 'Kembali ke beranda',
 	'validation.required': 'Wajib diisi.',
