@@ -178,10 +178,11 @@ function stop(signal) {
 		// own server emits at this point, so `node build` stops the same way.
 		if (process.listenerCount('sveltekit:shutdown') === 0) process.exit(0);
 		process.emit(/** @type {any} */ ('sveltekit:shutdown'), signal);
-		// Should the application hang, do not wait for the supervisor's SIGKILL.
+		// Should the application hang, do not wait for the supervisor's SIGKILL. (Not unref'd: a
+		// stop that stalls with nothing left to run must still end in exit 1, not a silent 0.)
 		setTimeout(() => {
 			log.error('shutdown: the application did not stop within 15 s, exiting');
 			process.exit(1);
-		}, 15_000).unref();
+		}, 15_000);
 	});
 }
