@@ -1,16 +1,20 @@
 import crypto from 'node:crypto';
 import {
+	isHttpError,
+	isRedirect,
 	redirect,
 	type Handle,
 	type HandleServerError,
 	type RequestEvent,
 	type ServerInit
 } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { getDb } from '$lib/server/db/index.ts';
 import { log } from '$lib/server/log.ts';
-import * as storage from '$lib/server/storage/index.ts';
-import * as ingest from '$lib/server/catalog/ingest.ts';
-import * as search from '$lib/server/search/index.ts';
+import * as lifecycle from '$lib/server/lifecycle.ts';
+import * as metrics from '$lib/server/metrics.ts';
+import { isStorageFull } from '$lib/server/errors.ts';
+import { addSecurityHeaders } from '$lib/server/security-headers.js';
 import * as sessions from '$lib/server/accounts/sessions.ts';
 import * as apiTokens from '$lib/server/accounts/api-tokens.ts';
 import * as audit from '$lib/server/audit.ts';
@@ -23,25 +27,11 @@ import { reservedActionRefusal } from '$lib/server/forms.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
 
-/** Runs once at start: migrations are applied before the first request is served. */
-export const init: ServerInit = async () => {
-	const db = await getDb();
-	// Leftovers of an upload or import interrupted by a crash: temporary files, and stored files
-	// whose database row never committed.
-	const swept = await storage.sweepTemp();
-	const orphans = await ingest.sweepOrphans(db);
-	// Loads the persisted search index (rebuilding it in a worker only if missing or stale).
-	search.init();
-	log.info({ swept, orphans, search: search.status().status }, 'ready');
-};
-
-const SECURITY_HEADERS: Record<string, string> = {
-	'X-Content-Type-Options': 'nosniff',
-	'Referrer-Policy': 'strict-origin-when-cross-origin',
-	'X-Frame-Options': 'SAMEORIGIN',
-	'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-	'Cross-Origin-Opener-Policy': 'same-origin'
-};
+/**
+ * Runs once at start, before the first request: start checks, migrations, recovery sweeps, search
+ * index, shutdown listener (see lib/server/lifecycle.ts).
+ */
+export const init: ServerInit = () => lifecycle.start();
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -96,7 +86,7 @@ function crossSiteRefusal(event: RequestEvent): Response | null {
 }
 
 /** Language, identity, role-protected areas, security headers and one log line per request. */
-export const handle: Handle = async ({ event, resolve }) => {
+const application: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	event.locals.requestId = crypto.randomUUID();
 	event.locals.lang = parseLang(event.cookies.get(LANG_COOKIE));
@@ -113,14 +103,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 			transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
 		}));
 
-	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-		if (!response.headers.has(name)) response.headers.set(name, value);
-	}
 	applyCachePolicy(response, event.locals.user !== null);
 	// SvelteKit sets the CSP on HTML pages; other responses (JSON, files) get a strict one.
-	if (!response.headers.has('Content-Security-Policy')) {
-		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'");
-	}
+	addSecurityHeaders(response.headers);
 	log.info(
 		{
 			reqId: event.locals.requestId,
@@ -134,6 +119,34 @@ export const handle: Handle = async ({ event, resolve }) => {
 	);
 	return response;
 };
+
+/**
+ * Operations around every request: it counts as in progress for a clean shutdown, and its route
+ * id, method, status and duration go to the metrics.
+ */
+const instrument: Handle = async ({ event, resolve }) => {
+	const done = lifecycle.requestStarted();
+	const started = performance.now();
+	let status = 500;
+	try {
+		const response = await resolve(event);
+		status = response.status;
+		return response;
+	} catch (err) {
+		if (isRedirect(err) || isHttpError(err)) status = err.status;
+		throw err;
+	} finally {
+		done();
+		metrics.observeRequest(
+			event.route.id,
+			event.request.method,
+			status,
+			(performance.now() - started) / 1000
+		);
+	}
+};
+
+export const handle = sequence(instrument, application);
 
 /**
  * Role-protected areas: anonymous → login page; wrong role → 403, audited. A page navigation
@@ -179,7 +192,13 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
 	}
 	const t = translator(event.locals.lang ?? 'id');
 	return {
-		message: status === 404 ? t('error.notFound') : t('error.internal'),
+		// A full disk is the one failure a visitor can act on ("tell the administrator").
+		message:
+			status === 404
+				? t('error.notFound')
+				: isStorageFull(error)
+					? t('error.storageFull')
+					: t('error.internal'),
 		requestId: event.locals.requestId
 	};
 };

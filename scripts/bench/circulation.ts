@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { startTimed } from './server.ts';
-import { checkInvariants, FALLBACK_MAX_LOANS } from '../lib/invariants.ts';
+import { checkInvariants } from '../lib/invariants.ts';
 
 /**
  * Circulation scenario: desk operations through the HTTP API of the built server on a copy of

@@ -17,7 +17,7 @@ beforeEach(async () => {
 	page = await (await browser.newContext({ baseURL: base })).newPage();
 	// The index is built in the background after start; wait until it serves.
 	await expect
-		.poll(async () => (await (await page.request.get('/healthz')).json()).index.status, {
+		.poll(async () => (await (await page.request.get('/readyz')).json()).checks.search.state, {
 			timeout: 30_000
 		})
 		.toBe('ready');

@@ -12,6 +12,10 @@ export interface RunningServer {
 	stop: () => Promise<void>;
 	/** Kills the process without warning, as a power cut or the OOM killer would. */
 	kill: () => Promise<void>;
+	/** Sends a signal (SIGTERM, SIGINT) as a process supervisor would. */
+	signal: (signal: NodeJS.Signals) => void;
+	/** Resolves when the process has exited: its exit code, or the signal that ended it. */
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Asks the OS for a free loopback port. */
@@ -59,6 +63,9 @@ export async function startServer(
 	});
 	child.stdout?.on('data', (d) => (out += String(d)));
 	child.stderr?.on('data', (d) => (out += String(d)));
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal }))
+	);
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		if (child.exitCode !== null)
@@ -79,6 +86,8 @@ export async function startServer(
 		url,
 		dataDir,
 		output: () => out,
+		signal: (signal) => void child.kill(signal),
+		exited,
 		kill: () =>
 			new Promise<void>((resolve) => {
 				if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -20,9 +20,9 @@ const RARE = 'zamrudkatulistiwa'; // occurs only in one internal demo PDF (scrip
 async function waitForIndex(c: Client, timeoutMs = 30_000) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const h = await (await c.fetch('/healthz')).json();
-		if (h.index.status === 'ready') return h;
-		if (Date.now() > deadline) throw new Error(`index not ready: ${JSON.stringify(h.index)}`);
+		const r = await (await c.fetch('/readyz')).json();
+		if (r.checks.search.state === 'ready') return r;
+		if (Date.now() > deadline) throw new Error(`index not ready: ${JSON.stringify(r.checks)}`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }

@@ -195,6 +195,8 @@ export const en: Record<MessageKey, string> = {
 		'The request body could not be read: send a complete, well-formed form or multipart body.',
 	'error.invalidParam': 'Parameter "{name}" is not valid.',
 	'error.internal': 'Sorry, something went wrong on the server. Please try again later.',
+	'error.storageFull':
+		"The server's storage is full, so this change was not saved. What was already stored is safe. Please contact the administrator.",
 	'error.unknownField': 'Unknown field "{name}".',
 	'error.backHome': 'Back to the home page',
 	'validation.required': 'Required.',

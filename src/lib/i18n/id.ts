@@ -194,6 +194,8 @@ export const id = {
 		'Isi permintaan tidak dapat dibaca: kirim formulir atau multipart yang utuh dan benar.',
 	'error.invalidParam': 'Parameter "{name}" tidak valid.',
 	'error.internal': 'Maaf, terjadi kesalahan pada server. Silakan coba lagi nanti.',
+	'error.storageFull':
+		'Penyimpanan server penuh, jadi perubahan ini tidak disimpan. Data yang sudah tersimpan tetap aman. Hubungi administrator.',
 	'error.unknownField': 'Kolom "{name}" tidak dikenal.',
 	'error.backHome': 'Kembali ke beranda',
 	'validation.required': 'Wajib diisi.',

@@ -33,5 +33,20 @@ export const config = {
 	},
 	get logLevel(): string {
 		return process.env.LOG_LEVEL || 'info';
+	},
+	/**
+	 * Who may read /metrics: a comma-separated list of `localhost` (callers on the loopback
+	 * interface, not through a proxy) and `staff` (librarian and admin sessions or tokens), or
+	 * `any`, or `off`. Default `localhost,staff`.
+	 */
+	get metricsAllow(): ReadonlySet<'localhost' | 'staff' | 'any' | 'off'> {
+		const raw = (process.env.METRICS_ALLOW ?? '').trim() || 'localhost,staff';
+		const words = raw.split(/[\s,]+/).filter(Boolean);
+		const known = ['localhost', 'staff', 'any', 'off'] as const;
+		for (const w of words) {
+			if (!(known as readonly string[]).includes(w))
+				throw new Error(`METRICS_ALLOW must list localhost, staff, any or off, got "${raw}"`);
+		}
+		return new Set(words as (typeof known)[number][]);
 	}
 };

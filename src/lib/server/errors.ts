@@ -47,3 +47,34 @@ export class Conflict extends DomainError {
 		super(409, code, messageKey, params);
 	}
 }
+
+/**
+ * The disk (or the database) is full: a write failed for lack of space. 507 Insufficient
+ * Storage; the failed write left nothing behind, and what was stored before is untouched.
+ */
+export class StorageFull extends DomainError {
+	constructor() {
+		super(507, 'storage_full', 'error.storageFull');
+	}
+}
+
+/** Error codes that mean "no space left": the file system's and SQLite's. */
+const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+/** True when an error (or its cause) is a write that failed for lack of space. */
+export function isStorageFull(err: unknown): boolean {
+	for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code === 'string' && FULL_CODES.has(code)) return true;
+		e = (e as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
+/**
+ * The one mapping of low-level failures that callers should see as a domain answer: a full disk
+ * becomes StorageFull. Anything else is returned unchanged.
+ */
+export function asDomainError(err: unknown): unknown {
+	return !(err instanceof DomainError) && isStorageFull(err) ? new StorageFull() : err;
+}

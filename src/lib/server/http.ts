@@ -1,11 +1,12 @@
 import { error, json } from '@sveltejs/kit';
-import { DomainError } from './errors.ts';
+import { asDomainError, DomainError } from './errors.ts';
 import { translator } from '../i18n/index.ts';
 import type { Lang } from '../types.ts';
 
 /**
  * The one place domain errors become HTTP. Pages call `toPageError`, JSON endpoints
- * `toApiError`; anything that is not a DomainError is re-thrown for the 500 handler.
+ * `toApiError`; a full disk (ENOSPC, SQLITE_FULL) becomes 507 `storage_full` here too;
+ * anything else that is not a DomainError is re-thrown for the 500 handler.
  */
 
 /** A JSON error body `{ error: { code, message, fields? } }` with the right status. */
@@ -22,7 +23,8 @@ export function apiError(
 }
 
 /** Maps a thrown DomainError to a JSON error response in the caller's language. */
-export function toApiError(err: unknown, lang: Lang): Response {
+export function toApiError(thrown: unknown, lang: Lang): Response {
+	const err = asDomainError(thrown);
 	if (!(err instanceof DomainError)) throw err;
 	const t = translator(lang);
 	const fields = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(v)]));
@@ -30,7 +32,8 @@ export function toApiError(err: unknown, lang: Lang): Response {
 }
 
 /** Maps a thrown DomainError to SvelteKit's error page in the reader's language. */
-export function toPageError(err: unknown, lang: Lang): never {
+export function toPageError(thrown: unknown, lang: Lang): never {
+	const err = asDomainError(thrown);
 	if (!(err instanceof DomainError)) throw err;
 	error(err.status, translator(lang)(err.messageKey, err.params));
 }

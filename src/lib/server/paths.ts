@@ -35,3 +35,20 @@ export function appRoot(): string {
 	if (!root) throw new Error('cannot find the application root (package.json); set APP_ROOT');
 	return root;
 }
+
+let version: string | undefined;
+
+/** The release running: `version` of the application's package.json (e.g. `0.1.0`). */
+export function appVersion(): string {
+	if (version === undefined) {
+		try {
+			const pkg = JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as {
+				version?: string;
+			};
+			version = pkg.version ?? 'unknown';
+		} catch {
+			version = 'unknown';
+		}
+	}
+	return version;
+}

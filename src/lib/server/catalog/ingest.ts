@@ -3,7 +3,8 @@ import { writeTransaction } from '../db/write.js';
 import fsp from 'node:fs/promises';
 import type { Db } from '../db/index.ts';
 import { config } from '../config.ts';
-import { Conflict, DomainError, Invalid } from '../errors.ts';
+import { asDomainError, Conflict, DomainError, Invalid } from '../errors.ts';
+import { countUpload } from '../metrics.ts';
 import * as audit from '../audit.ts';
 import * as storage from '../storage/index.ts';
 import * as pdf from '../pdf/index.ts';
@@ -149,8 +150,10 @@ export async function inspect(
 			extract: result.extract,
 			thumbnail: result.thumbnail
 		};
-	} catch (err) {
+	} catch (thrown) {
 		await fsp.rm(tmpFile, { force: true });
+		const err = asDomainError(thrown);
+		countUpload('refused', err instanceof DomainError ? err.code : 'error');
 		throw err;
 	}
 }
@@ -201,10 +204,12 @@ export async function commit(
 		sha256: inspected.sha256,
 		bytes: inspected.bytes
 	});
-	const thumbKey = inspected.thumbnail
-		? (await storage.putBytes(inspected.thumbnail, 'thumb', 'png')).key
-		: null;
+	let thumbKey: string | null = null;
 	try {
+		// Inside the try: when the cover cannot be stored (full disk), the PDF stored just above
+		// is removed again rather than left without a row.
+		if (inspected.thumbnail)
+			thumbKey = (await storage.putBytes(inspected.thumbnail, 'thumb', 'png')).key;
 		const committed = await writeTransaction(db, async (tx) => {
 			// Re-checked inside the transaction: two uploads of the same file may race.
 			const dup = await tx
@@ -291,10 +296,13 @@ export async function commit(
 			};
 		});
 		catalogChanged();
+		countUpload('accepted');
 		return committed;
-	} catch (err) {
+	} catch (thrown) {
 		await removeIfUnreferenced(db, stored.key);
 		if (thumbKey) await removeIfUnreferenced(db, thumbKey);
+		const err = asDomainError(thrown);
+		countUpload('refused', err instanceof DomainError ? err.code : 'error');
 		throw err;
 	}
 }

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
+import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/index.ts';
 import { config } from '../config.ts';
-import { Invalid } from '../errors.ts';
+import { asDomainError, DomainError, Invalid, StorageFull } from '../errors.ts';
+import { countUpload } from '../metrics.ts';
 import * as storage from '../storage/index.ts';
 import { inspect, prefill, UploadRefused, type Inspected } from './ingest.ts';
 
@@ -34,39 +33,58 @@ function sidecar(uploadId: string): string {
 
 /**
  * Streams a request body to a temporary file, refusing it (and deleting the partial file) once
- * it passes the size limit, so a 2 GB upload never fills the disk or memory.
+ * it passes the size limit, so a 2 GB upload never fills the disk or memory. When the disk fills
+ * up instead, the rest of the body (at most the size limit) is read and discarded before
+ * StorageFull is thrown: cancelling it would reset the connection, and the uploader would see
+ * "connection reset" instead of the 507 that says what happened.
  */
 export async function receive(
 	body: ReadableStream<Uint8Array> | null,
 	declaredLength: number | null
 ): Promise<string> {
 	const limit = config.maxUploadMb * 1024 * 1024;
-	if (declaredLength !== null && declaredLength > limit) {
-		throw new UploadRefused(413, 'file_too_large', 'upload.tooLarge', { mb: config.maxUploadMb });
-	}
+	const tooLarge = () =>
+		new UploadRefused(413, 'file_too_large', 'upload.tooLarge', { mb: config.maxUploadMb });
+	if (declaredLength !== null && declaredLength > limit) throw tooLarge();
 	if (!body) throw new UploadRefused(400, 'empty_file', 'upload.empty');
-	const tmp = await storage.tempPath('.pdf');
+	const reader = body.getReader();
 	let seen = 0;
+	let tmp: string | null = null;
+	let out: FileHandle | null = null;
 	try {
-		await pipeline(
-			Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
-			async function* (source: AsyncIterable<Buffer>) {
-				for await (const chunk of source) {
-					seen += chunk.length;
-					if (seen > limit)
-						throw new UploadRefused(413, 'file_too_large', 'upload.tooLarge', {
-							mb: config.maxUploadMb
-						});
-					yield chunk;
-				}
-			},
-			fs.createWriteStream(tmp)
-		);
-	} catch (err) {
-		await fsp.rm(tmp, { force: true });
+		tmp = await storage.tempPath('.pdf');
+		out = await fsp.open(tmp, 'w');
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			seen += value.length;
+			if (seen > limit) throw tooLarge();
+			// write(2) may write part of a chunk (a disk filling up does that before ENOSPC).
+			for (let off = 0; off < value.length;) {
+				const { bytesWritten } = await out.write(value, off, value.length - off);
+				if (bytesWritten === 0) throw Object.assign(new Error('no space left'), { code: 'ENOSPC' });
+				off += bytesWritten;
+			}
+		}
+		await out.close();
+		out = null;
+		return tmp;
+	} catch (thrown) {
+		await out?.close().catch(() => {});
+		if (tmp) await fsp.rm(tmp, { force: true });
+		const err = asDomainError(thrown);
+		if (err instanceof StorageFull) {
+			try {
+				for (let r = await reader.read(); !r.done && seen <= limit; r = await reader.read())
+					seen += r.value.length;
+			} catch {
+				// the uploader went away: nothing left to answer
+			}
+		}
+		await reader.cancel().catch(() => {});
+		countUpload('refused', err instanceof DomainError ? err.code : 'error');
 		throw err;
 	}
-	return tmp;
 }
 
 /** Inspects a received upload and stages it; returns what the form needs to pre-fill itself. */
@@ -88,10 +106,17 @@ export async function stage(
 	const thumbnail = inspected.thumbnail
 		? Buffer.from(inspected.thumbnail).toString('base64')
 		: null;
-	await fsp.writeFile(
-		sidecar(uploadId),
-		JSON.stringify({ staged, inspected: { ...inspected, thumbnail } })
-	);
+	try {
+		await fsp.writeFile(
+			sidecar(uploadId),
+			JSON.stringify({ staged, inspected: { ...inspected, thumbnail } })
+		);
+	} catch (err) {
+		// A half-written sidecar (full disk) must not stage anything.
+		await fsp.rm(sidecar(uploadId), { force: true });
+		await fsp.rm(inspected.tmpFile, { force: true });
+		throw asDomainError(err);
+	}
 	return staged;
 }
 

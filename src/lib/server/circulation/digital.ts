@@ -4,6 +4,7 @@ import * as audit from '../audit.ts';
 import { policyFor } from './policies.ts';
 import { refused } from './tx.ts';
 import { writeTransaction } from '../db/write.js';
+import { countLoan } from '../metrics.ts';
 import { borrower } from './members.ts';
 import {
 	freeDigitalCopies,
@@ -121,6 +122,7 @@ export async function borrow(
 		});
 		return loan.id;
 	});
+	countLoan('checkout', 'digital');
 	return get(db, id, viewer, now);
 }
 
@@ -159,6 +161,7 @@ export async function giveBack(
 		});
 		await processQueue(tx, loan.publication_id, 'digital', now);
 	});
+	countLoan('return', 'digital');
 	return get(db, loanId, viewer, now);
 }
 

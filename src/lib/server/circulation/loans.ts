@@ -4,6 +4,7 @@ import * as audit from '../audit.ts';
 import { daysOverdue, dueDate, localDate, policyFor } from './policies.ts';
 import { refused } from './tx.ts';
 import { writeTransaction } from '../db/write.js';
+import { countLoan } from '../metrics.ts';
 import { borrower } from './members.ts';
 import { fulfil, othersWaiting, ownOpenHold, processQueue, type Actor } from './holds.ts';
 import type { Viewer } from '../access.ts';
@@ -207,6 +208,7 @@ export async function checkout(
 		if (hold) await processQueue(tx, item.publication_id, 'physical', now);
 		return loan.id;
 	});
+	countLoan('checkout', 'physical');
 	return get(db, id, viewer, now);
 }
 
@@ -260,6 +262,7 @@ export async function checkin(
 		const made = await processQueue(tx, loan.publication_id, 'physical', now);
 		return made.find((m) => m.itemId === loan.item_id) ?? null;
 	});
+	countLoan('return', 'physical');
 	const loan = await get(db, loanId, viewer, now);
 	if (!ready) return { loan, hold: null };
 	const who = await db
@@ -360,6 +363,7 @@ export async function renew(
 			ip: actor.ip
 		});
 	});
+	countLoan('renewal', 'physical');
 	return get(db, loanId, viewer, now);
 }
 

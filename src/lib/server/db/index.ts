@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { config } from '../config.ts';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -26,9 +26,13 @@ export function openDatabase(file: string): Db {
 
 let instance: Db | undefined;
 let ready: Promise<Db> | undefined;
+/** Set by `checkpointAndClose`: a request still running after shutdown must not reopen it. */
+let stopped = false;
 
 /** The application's one Kysely instance, opened on DATA_DIR and migrated on first use. */
 export function getDb(): Promise<Db> {
+	if (stopped)
+		return Promise.reject(new Error('the database is closed: the server is shutting down'));
 	ready ??= (async () => {
 		const db = openDatabase(config.databaseFile);
 		await migrateToLatest(db);
@@ -44,4 +48,26 @@ export async function closeDb(): Promise<void> {
 	instance = undefined;
 	ready = undefined;
 	if (db) await db.destroy();
+}
+
+/** What `PRAGMA wal_checkpoint` reports: busy = 1 when a reader kept it from finishing. */
+export interface Checkpoint {
+	busy: number;
+	log: number;
+	checkpointed: number;
+}
+
+/**
+ * Server shutdown: copies the whole write-ahead log into the database file and truncates it
+ * (`PRAGMA wal_checkpoint(TRUNCATE)`), then closes the shared instance — so a stopped server
+ * leaves one self-contained database file, ready to copy or back up. Returns the checkpoint's
+ * result, or null when no database was open.
+ */
+export async function checkpointAndClose(): Promise<Checkpoint | null> {
+	const db = instance;
+	if (!db) return null;
+	stopped = true;
+	const { rows } = await sql<Checkpoint>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+	await closeDb();
+	return rows[0] ?? null;
 }

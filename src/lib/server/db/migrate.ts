@@ -25,3 +25,13 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
 		return result;
 	});
 }
+
+/**
+ * Migrations this release knows but the database has not applied (readiness: empty when the
+ * schema is current).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+	const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+	return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}

@@ -129,8 +129,30 @@ export function inspect(file: string, opts: { thumbnail?: boolean } = {}): Promi
 	});
 }
 
-/** Stops every worker (tests and CLI scripts call this before exiting). */
+/** Pool load, for /metrics: files waiting, workers busy, workers running, the pool's size. */
+export function stats(): { queued: number; busy: number; workers: number; size: number } {
+	return {
+		queued: queue.length,
+		busy: slots.filter((s) => s.job !== null).length,
+		workers: slots.length,
+		size: POOL_SIZE
+	};
+}
+
+/**
+ * Stops every worker (server shutdown, tests and CLI scripts before exiting). Files still queued
+ * or being extracted are rejected, so whoever waits for them gets an error instead of waiting
+ * forever (their upload then removes its temporary file and stores nothing). A later `inspect`
+ * starts new workers.
+ */
 export async function shutdown(): Promise<void> {
 	const all = slots.splice(0);
+	const stopped = new Error('PDF extraction stopped: the server is shutting down');
+	for (const job of queue.splice(0)) job.reject(stopped);
+	for (const slot of all) {
+		if (slot.timer) clearTimeout(slot.timer);
+		slot.job?.reject(stopped);
+		slot.job = null;
+	}
 	await Promise.all(all.map((s) => s.worker.terminate()));
 }

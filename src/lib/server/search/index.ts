@@ -133,6 +133,10 @@ const state: State = {
 	vocab: new Map()
 };
 let timer: NodeJS.Timeout | undefined;
+/** The builder worker while a build runs (server shutdown terminates it). */
+let builder: Worker | null = null;
+/** Set by `stop`: no build starts any more. */
+let stopped = false;
 const waiters: (() => void)[] = [];
 
 function snapshotFile(): string {
@@ -230,14 +234,18 @@ function loadSnapshot(): {
 
 /** Starts a rebuild in a worker thread (or queues one if a build is running). */
 export function rebuild(): void {
+	if (stopped) return;
 	if (state.building) {
 		state.pending = true;
 		return;
 	}
 	state.building = true;
-	const worker = new Worker(path.join(appRoot(), 'src/lib/server/search/builder-worker.js'), {
-		workerData: { databaseFile: config.databaseFile, snapshotFile: snapshotFile() }
-	});
+	const worker = (builder = new Worker(
+		path.join(appRoot(), 'src/lib/server/search/builder-worker.js'),
+		{
+			workerData: { databaseFile: config.databaseFile, snapshotFile: snapshotFile() }
+		}
+	));
 	worker.on(
 		'message',
 		(m: {
@@ -276,8 +284,9 @@ export function rebuild(): void {
 	});
 	worker.on('exit', () => {
 		state.building = false;
+		builder = null;
 		for (const w of waiters.splice(0)) w();
-		if (state.pending) {
+		if (state.pending && !stopped) {
 			state.pending = false;
 			rebuild();
 		}
@@ -319,6 +328,35 @@ export function init(): void {
 		timer.unref();
 		events.onCatalogChanged(notifyChange);
 	}
+}
+
+/**
+ * Server shutdown: no more freshness checks or rebuilds; a build in progress gets `graceMs` to
+ * finish, then its worker is terminated (its text updates are short transactions, which SQLite
+ * rolls back if cut, and the snapshot is written then renamed, so nothing is left half-done: the
+ * next start sees the catalog changed and builds again). Closes the read-only text connection.
+ * Returns whether a build had to be cut short.
+ */
+export async function stop(graceMs = 2000): Promise<{ interrupted: boolean }> {
+	stopped = true;
+	if (timer) clearInterval(timer);
+	timer = undefined;
+	state.pending = false;
+	let interrupted = false;
+	const running = builder;
+	if (running) {
+		const finished = idle().then(() => true);
+		const late = new Promise<false>((r) => setTimeout(() => r(false), graceMs).unref());
+		if (!(await Promise.race([finished, late]))) {
+			interrupted = true;
+			await running.terminate();
+		}
+	}
+	reader?.close();
+	reader = null;
+	readerFile = null;
+	textQuery = null;
+	return { interrupted };
 }
 
 /** Called after an in-process catalog change: check at once instead of at the next tick. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { config } from '../config.ts';
+import { asDomainError } from '../errors.ts';
 
 /**
  * Content-addressed file store under DATA_DIR/files. A file's key is derived from its sha256,
@@ -10,6 +11,7 @@ import { config } from '../config.ts';
  *
  * Writes go to DATA_DIR/tmp first and are renamed into place only when complete, so a crash
  * leaves at most a stray temporary file (swept by `sweepTemp`), never a half file under a key.
+ * A write that fails for lack of space removes its partial file and throws StorageFull (507).
  */
 
 export interface StoredFile {
@@ -46,7 +48,9 @@ function keyFor(kind: string, sha256: string, ext: string): string {
 
 /** A fresh path in DATA_DIR/tmp for a caller that streams an upload to disk first. */
 export async function tempPath(suffix = '.part'): Promise<string> {
-	await fsp.mkdir(tmpDir(), { recursive: true });
+	await fsp.mkdir(tmpDir(), { recursive: true }).catch((err) => {
+		throw asDomainError(err);
+	});
 	return path.join(tmpDir(), `${crypto.randomUUID()}${suffix}`);
 }
 
@@ -74,15 +78,22 @@ export async function commitTemp(
 	const { sha256, bytes } = known ?? (await hashFile(tmpFile));
 	const key = keyFor(kind, sha256, ext);
 	const dest = pathOf(key);
-	await fsp.mkdir(path.dirname(dest), { recursive: true });
-	if (fs.existsSync(dest)) {
-		await fsp.rm(tmpFile, { force: true });
-	} else {
-		// fsync before rename so a power cut cannot leave an empty file under a valid key.
-		const fh = await fsp.open(tmpFile, 'r');
-		await fh.sync();
-		await fh.close();
-		await fsp.rename(tmpFile, dest);
+	try {
+		await fsp.mkdir(path.dirname(dest), { recursive: true });
+		if (fs.existsSync(dest)) {
+			await fsp.rm(tmpFile, { force: true });
+		} else {
+			// fsync before rename so a power cut cannot leave an empty file under a valid key.
+			const fh = await fsp.open(tmpFile, 'r');
+			try {
+				await fh.sync();
+			} finally {
+				await fh.close();
+			}
+			await fsp.rename(tmpFile, dest);
+		}
+	} catch (err) {
+		throw asDomainError(err);
 	}
 	return { key, sha256, bytes };
 }
@@ -94,7 +105,12 @@ export async function putBytes(
 	ext: string
 ): Promise<StoredFile> {
 	const tmp = await tempPath();
-	await fsp.writeFile(tmp, data);
+	try {
+		await fsp.writeFile(tmp, data);
+	} catch (err) {
+		await fsp.rm(tmp, { force: true });
+		throw asDomainError(err);
+	}
 	const sha256 = crypto.createHash('sha256').update(data).digest('hex');
 	return commitTemp(tmp, kind, ext, { sha256, bytes: data.byteLength });
 }

@@ -1,0 +1,140 @@
+import { config } from './config.ts';
+import { log } from './log.ts';
+import { describeStartFailure, probeDataDir, StartFailure } from './data-dir.js';
+import { checkpointAndClose, getDb } from './db/index.ts';
+import * as storage from './storage/index.ts';
+import { sweepOrphans } from './catalog/ingest.ts';
+import * as search from './search/index.ts';
+import * as pdf from './pdf/pool.ts';
+
+/**
+ * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
+ * `init` hook), the requests in progress (`requestStarted`, from the request hook) and the clean
+ * stop (`shutdown`).
+ *
+ * Stopping is split in two. The HTTP side — stop accepting connections, let requests in flight
+ * finish within SHUTDOWN_TIMEOUT — belongs to whoever owns the HTTP server: scripts/start.js, or
+ * adapter-node's own build/index.js. Both then emit `sveltekit:shutdown` on `process`; this
+ * module listens for it and stops the application's own machinery, one logged step at a time,
+ * then exits 0.
+ */
+
+/** How long `shutdown` still waits for request handlers the HTTP side had to cut off. */
+const HANDLER_GRACE_MS = 5000;
+/** How long a search index build may still run before its worker is terminated. */
+const BUILD_GRACE_MS = 2000;
+
+let active = 0;
+let idleWaiters: (() => void)[] = [];
+let stopping: Promise<void> | null = null;
+/** Set when the HTTP side starts draining (scripts/start.js emits `perpustakaan:draining`). */
+let draining = false;
+
+/**
+ * Marks a request as being handled; call the returned function (once) when its handler is done.
+ * Shutdown waits for these before stopping the workers and closing the database, so a request
+ * never loses its database half-way through.
+ */
+export function requestStarted(): () => void {
+	active++;
+	let done = false;
+	return () => {
+		if (done) return;
+		done = true;
+		if (--active === 0) for (const w of idleWaiters.splice(0)) w();
+	};
+}
+
+/** Requests whose handlers are still running. */
+export function inFlight(): number {
+	return active;
+}
+
+/** True once shutdown has begun (readiness answers 503 from then on). */
+export function isStopping(): boolean {
+	return draining || stopping !== null;
+}
+
+function handlersIdle(timeoutMs: number): Promise<boolean> {
+	if (active === 0) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => {
+			idleWaiters = idleWaiters.filter((w) => w !== done);
+			resolve(false);
+		}, timeoutMs);
+		const done = () => {
+			clearTimeout(timer);
+			resolve(true);
+		};
+		idleWaiters.push(done);
+	});
+}
+
+/**
+ * Runs once at start, before the first request: DATA_DIR must be creatable, writable and have
+ * space (a probe file is written, fsynced and removed), the database opens and migrates, what an
+ * interrupted upload or import left behind is swept, the search index is loaded, and the
+ * shutdown listener is installed. A failure throws a StartFailure whose message says what is
+ * wrong, where and what to do (scripts/start.js logs it as one line and exits 1).
+ */
+export async function start(): Promise<void> {
+	const dir = config.dataDir;
+	try {
+		void config.metricsAllow;
+	} catch (err) {
+		throw new StartFailure(
+			`${(err as Error).message}: fix it in the environment`,
+			'config',
+			'METRICS_ALLOW'
+		);
+	}
+	let db;
+	try {
+		probeDataDir(dir);
+		db = await getDb();
+	} catch (err) {
+		throw describeStartFailure(err, dir);
+	}
+	// Leftovers of an upload or import interrupted by a crash: temporary files, and stored files
+	// whose database row never committed.
+	const swept = await storage.sweepTemp();
+	const orphans = await sweepOrphans(db);
+	// Loads the persisted search index (rebuilding it in a worker only if missing or stale).
+	search.init();
+	process.once('perpustakaan:draining', () => (draining = true));
+	process.once('sveltekit:shutdown', (reason: unknown) => {
+		void shutdown(String(reason)).then(
+			() => process.exit(0),
+			(err: unknown) => {
+				log.error({ err }, 'shutdown failed');
+				process.exit(1);
+			}
+		);
+	});
+	log.info({ swept, orphans, search: search.status().status }, 'ready');
+}
+
+/**
+ * Stops the application once the HTTP server no longer takes requests: waits (briefly) for
+ * handlers still running, stops the PDF worker pool and the search index builder, checkpoints the
+ * write-ahead log into the database file and closes it. One log line per step. Safe to call more
+ * than once (later calls wait for the first).
+ */
+export function shutdown(reason = 'shutdown'): Promise<void> {
+	stopping ??= (async () => {
+		const started = Date.now();
+		log.info({ reason, inFlight: active }, 'shutdown: stopping the application');
+		const finished = await handlersIdle(HANDLER_GRACE_MS);
+		if (finished) log.info('shutdown: no request in progress');
+		else log.warn({ inFlight: active }, 'shutdown: requests still running, stopping anyway');
+		const pool = pdf.stats();
+		await pdf.shutdown();
+		log.info({ workers: pool.workers, queued: pool.queued }, 'shutdown: PDF workers stopped');
+		const { interrupted } = await search.stop(BUILD_GRACE_MS);
+		log.info({ interrupted }, 'shutdown: search index builder stopped');
+		const checkpoint = await checkpointAndClose();
+		log.info({ checkpoint }, 'shutdown: write-ahead log checkpointed, database closed');
+		log.info({ ms: Date.now() - started }, 'shutdown: done');
+	})();
+	return stopping;
+}
