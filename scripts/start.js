@@ -51,7 +51,10 @@ function seconds(name, fallback) {
 	return Number(raw);
 }
 const shutdownTimeout = seconds('SHUTDOWN_TIMEOUT', 20);
-const keepAliveTimeout = seconds('KEEP_ALIVE_TIMEOUT', 5);
+// Longer than any client's or proxy's idle timeout: the side that closes an idle keep-alive
+// connection must be the client, or a request it sends on it just as the server closes it is
+// lost ("other side closed"); Node's 5 s default loses that race whenever the event loop is busy.
+const keepAliveTimeout = seconds('KEEP_ALIVE_TIMEOUT', 65);
 
 const handlerFile = path.join(root, 'build', 'handler.js');
 if (!fs.existsSync(handlerFile)) {

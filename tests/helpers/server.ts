@@ -96,7 +96,8 @@ export async function startServer(
 			}),
 		stop: () =>
 			new Promise<void>((resolve) => {
-				if (child.exitCode !== null) return resolve();
+				// A process already ended (exited, or killed by a test) has nothing left to stop.
+				if (child.exitCode !== null || child.signalCode !== null) return resolve();
 				child.once('exit', () => resolve());
 				child.kill('SIGTERM');
 				setTimeout(() => child.kill('SIGKILL'), 5000).unref();

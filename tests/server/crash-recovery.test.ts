@@ -24,10 +24,11 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-async function importAll(s: RunningServer): Promise<number[]> {
+/** Logs in, then starts every upload at once; resolves (after login) to their statuses. */
+async function importAll(s: RunningServer): Promise<{ statuses: Promise<number[]> }> {
 	const c = new Client(s.url);
 	expect((await c.login('pustakawan@perpustakaan.test', DEMO_PASSWORD)).status).toBe(200);
-	return Promise.all(
+	const statuses = Promise.all(
 		FILES.map(async (f) => {
 			const form = new FormData();
 			form.append('title', `Crash ${path.basename(f)}`);
@@ -51,6 +52,7 @@ async function importAll(s: RunningServer): Promise<number[]> {
 			}
 		})
 	);
+	return { statuses };
 }
 
 /** Every invariant a crash must not break, checked on disk and in SQLite. */
@@ -99,7 +101,7 @@ describe('crash during import', () => {
 	it('leaves no half-made records or orphan files, and the import can be re-run', async () => {
 		const dataDir = copyDemoData();
 		server = await startServer(dataDir);
-		const running = importAll(server);
+		const running = (await importAll(server)).statuses;
 		// Let the uploads arrive and extraction start on both workers, then pull the plug.
 		await new Promise((r) => setTimeout(r, 1200));
 		await server.kill();
@@ -113,7 +115,7 @@ describe('crash during import', () => {
 		expect(server.output()).toMatch(/"msg":"ready"/);
 		checkConsistent(dataDir);
 
-		const second = await importAll(server);
+		const second = await (await importAll(server)).statuses;
 		for (const s of second) expect([201, 409]).toContain(s);
 		expect(checkConsistent(dataDir)).toBe(FILES.length);
 	}, 120_000);

@@ -98,7 +98,9 @@ describe('/readyz', () => {
 		} while (!body.checks.search.error && Date.now() < deadline);
 		expect(body.status).toBe('not_ready');
 		expect(body.checks.database.status).toBe('ok');
-		expect(body.checks.search).toMatchObject({ status: 'failing', state: 'not_built' });
+		// The builder keeps retrying, so the index is either not built or being built again.
+		expect(body.checks.search.status).toBe('failing');
+		expect(['not_built', 'building']).toContain(body.checks.search.state);
 		expect(body.checks.search.error).toBeTruthy();
 		// Liveness is another question: the process is alive.
 		expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
