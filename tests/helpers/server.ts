@@ -57,6 +57,10 @@ export async function startServer(
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: url,
+			// One process unless a test (or TEST_WEB_CONCURRENCY) asks for more: tests read
+			// per-process state (metrics,
+			// logs of one worker); tests/server/page-cache.test.ts runs a cluster.
+			WEB_CONCURRENCY: process.env.TEST_WEB_CONCURRENCY || '1',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
