@@ -58,8 +58,7 @@ export async function startServer(
 			HOST: '127.0.0.1',
 			ORIGIN: url,
 			// One process unless a test (or TEST_WEB_CONCURRENCY) asks for more: tests read
-			// per-process state (metrics,
-			// logs of one worker); tests/server/page-cache.test.ts runs a cluster.
+			// per-process state (metrics, the logs of one worker); page-cache.test.ts runs two.
 			WEB_CONCURRENCY: process.env.TEST_WEB_CONCURRENCY || '1',
 			...env
 		},
