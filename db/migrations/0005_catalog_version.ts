@@ -7,7 +7,8 @@ import { sql, type Kysely } from 'kysely';
  * — a one-row primary-key lookup — so an edit made through any worker, the import CLI or a
  * restore is seen by every worker on its next request. Triggers rather than application code:
  * no writer can forget it, including other processes and raw SQL.
- * Circulation tables count too: a detail page shows whether a copy is on the shelf.
+ * Circulation tables count too: a detail page shows whether a copy is on the shelf and the
+ * loan rules.
  * Frozen in time like every migration: `Kysely<any>`, no application imports.
  */
 export const TABLES = [
@@ -20,7 +21,9 @@ export const TABLES = [
 	'page_texts',
 	'items',
 	'loans',
-	'holds'
+	'holds',
+	'loan_policies',
+	'holidays'
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
