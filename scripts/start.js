@@ -15,6 +15,7 @@
 // adapter-node reads HOST, PORT and ORIGIN from the environment; without ORIGIN every form POST
 // would be refused by SvelteKit's CSRF check, so derive it from HOST and PORT.
 import cluster from 'node:cluster';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -117,9 +118,12 @@ if (cluster.isPrimary) {
 function primary(count) {
 	let stopping = false;
 	let failed = false;
+	// The usage counter's visitor key (lib/server/reader/usage.ts): one per server start, the
+	// same in every worker, kept in memory only.
+	const visitorKey = crypto.randomBytes(32).toString('hex');
 	/** @param {'leader' | 'follower'} role */
 	const fork = (role) => {
-		const worker = cluster.fork({ PERPUSTAKAAN_ROLE: role });
+		const worker = cluster.fork({ PERPUSTAKAAN_ROLE: role, PERPUSTAKAAN_VISITOR_KEY: visitorKey });
 		worker.on('exit', (code, signal) => {
 			if (code !== 0) failed = true;
 			if (!stopping) {

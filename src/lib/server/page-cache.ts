@@ -38,6 +38,8 @@ const CACHED_API = new Set(['/api/v1/search', '/api/v1/publications']);
 const NEVER = new Set(['/healthz', '/readyz', '/metrics', '/login', '/logout', '/lang']);
 /** Answers built from the search index. */
 const SEARCH_PATHS = new Set(['/search', '/search/__data.json', '/api/v1/search']);
+/** Pages whose load has an effect: opening the reader counts a view (reader/usage.ts). */
+const EFFECTFUL = /^\/publications\/\d+\/read(\/__data\.json)?$/;
 const MAX_ENTRY_BYTES = 2 * 2 ** 20;
 
 let cache: LRUCache<string, Entry> | null | undefined;
@@ -67,7 +69,7 @@ export async function cacheKey(event: RequestEvent, lang: string): Promise<strin
 	if (request.headers.has('authorization') || event.cookies.get(SESSION_COOKIE) !== undefined)
 		return null;
 	const path = url.pathname;
-	if (NEVER.has(path)) return null;
+	if (NEVER.has(path) || EFFECTFUL.test(path)) return null;
 	if (path.startsWith('/api/') && !CACHED_API.has(path)) return null;
 	const db = await getDb();
 	const row = await db
