@@ -7,11 +7,19 @@
 //  - SIGTERM/SIGINT stop it cleanly: no new connections, requests in flight finish (at most
 //    SHUTDOWN_TIMEOUT seconds), then the application stops its workers, checkpoints the
 //    database and exits 0 (lib/server/lifecycle.ts). A second signal exits at once (code 1).
+//  - it uses every core: WEB_CONCURRENCY worker processes (node:cluster; default one per CPU,
+//    1 = a single process, no cluster) share the port and the SQLite file (WAL). The first
+//    worker is the leader: it alone migrates, sweeps leftovers and builds the search index, and
+//    the others are started only once it listens. The primary process forwards a stop to every
+//    worker, each drains as above, and the primary exits 0 once all have (1 if any failed).
 // adapter-node reads HOST, PORT and ORIGIN from the environment; without ORIGIN every form POST
 // would be refused by SvelteKit's CSRF check, so derive it from HOST and PORT.
+import cluster from 'node:cluster';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -76,6 +84,83 @@ function fatal(err) {
 	process.exit(1);
 }
 
+/** How many worker processes: WEB_CONCURRENCY, by default one per CPU; 1 runs no cluster. */
+function concurrency() {
+	const raw = (process.env.WEB_CONCURRENCY ?? '').trim();
+	if (raw === '') return os.availableParallelism();
+	if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+		log.fatal(
+			`cannot start: WEB_CONCURRENCY must be a whole number of processes (1 or more), got "${raw}"`
+		);
+		process.exit(1);
+	}
+	return Number(raw);
+}
+
+if (cluster.isPrimary) {
+	const workers = concurrency();
+	if (workers > 1) {
+		try {
+			probeDataDir(dataDir);
+		} catch (err) {
+			fatal(err);
+		}
+		primary(workers);
+	}
+}
+
+/**
+ * The primary of a multi-process server: starts the leader, then the other workers once the
+ * leader listens; forwards SIGTERM/SIGINT to every worker as a message (a terminal's Ctrl-C
+ * also reaches them directly; each stops once either way); exits when all workers have: 0 if
+ * every one stopped cleanly, 1 otherwise. A worker that dies while the server runs stops the
+ * whole server (exit 1), for the supervisor to restart it whole: the leader's once-per-server
+ * work must not be left without an owner.
+ * @param {number} count
+ */
+function primary(count) {
+	let stopping = false;
+	let failed = false;
+	// The usage counter's visitor key (lib/server/reader/usage.ts): one per server start, the
+	// same in every worker, kept in memory only.
+	const visitorKey = crypto.randomBytes(32).toString('hex');
+	/** @param {'leader' | 'follower'} role */
+	const fork = (role) => {
+		const worker = cluster.fork({ PERPUSTAKAAN_ROLE: role, PERPUSTAKAAN_VISITOR_KEY: visitorKey });
+		worker.on('exit', (code, signal) => {
+			if (code !== 0) failed = true;
+			if (!stopping) {
+				// A worker that failed its start checks has logged why (one line); say nothing more.
+				if (worker.isConnected() || code !== 1)
+					log.error({ pid: worker.process.pid, code, signal }, 'a worker process died, stopping');
+				stopAll('SIGTERM');
+			}
+			if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
+		});
+		return worker;
+	};
+	/** @param {NodeJS.Signals} signal */
+	const stopAll = (signal) => {
+		stopping = true;
+		for (const w of Object.values(cluster.workers ?? {})) w?.send({ stop: signal });
+	};
+	const leader = fork('leader');
+	leader.once('listening', () => {
+		if (!stopping) for (let i = 1; i < count; i++) fork('follower');
+	});
+	/** @param {NodeJS.Signals} signal */
+	const onSignal = (signal) => {
+		if (stopping) {
+			log.warn({ signal }, 'shutdown: second signal, exiting now');
+			for (const w of Object.values(cluster.workers ?? {})) w?.send({ stop: 'now' });
+			process.exit(1);
+		}
+		stopAll(signal);
+	};
+	process.on('SIGTERM', onSignal);
+	process.on('SIGINT', onSignal);
+}
+
 // A signal while the application is still starting (migrations): nothing is served yet and
 // every database change is one transaction, so stopping right away is safe.
 let started = false;
@@ -85,8 +170,26 @@ function earlySignal(signal) {
 	log.info({ signal }, 'shutdown: stopped while starting');
 	process.exit(0);
 }
+if (cluster.isPrimary && concurrency() > 1) {
+	// The primary only supervises (above); the workers run what follows.
+	await new Promise(() => {});
+}
 process.once('SIGTERM', earlySignal);
 process.once('SIGINT', earlySignal);
+if (cluster.isWorker) {
+	// The primary says when to stop ({stop: signal}) or to exit now ({stop: 'now'}); the signal
+	// a terminal also sends straight to this process leads to the same single stop.
+	process.on('message', (/** @type {{ stop?: string }} */ m) => {
+		if (m?.stop === 'now') process.exit(1);
+		if (!m?.stop) return;
+		if (!started) earlySignal(/** @type {NodeJS.Signals} */ (m.stop));
+		else if (!stopping) stop(/** @type {NodeJS.Signals} */ (m.stop));
+	});
+	// The primary is gone (killed): do not linger as an orphan holding the port.
+	process.on('disconnect', () => {
+		if (!started || !stopping) process.exit(1);
+	});
+}
 
 try {
 	probeDataDir(dataDir);
@@ -122,12 +225,19 @@ server.listen({ host: process.env.HOST, port: Number(process.env.PORT) }, () => 
 	started = true;
 	process.removeListener('SIGTERM', earlySignal);
 	process.removeListener('SIGINT', earlySignal);
-	process.on('SIGTERM', stop);
-	process.on('SIGINT', stop);
-	log.info(
-		{ origin: process.env.ORIGIN, dataDir, shutdownTimeout },
-		`Perpustakaan DJKN on ${process.env.ORIGIN}`
-	);
+	/** @param {NodeJS.Signals} signal */
+	const onSignal = (signal) => {
+		// In a cluster the primary forwards the stop; a second signal comes through it too.
+		if (cluster.isWorker && stopping) return;
+		stop(signal);
+	};
+	process.on('SIGTERM', onSignal);
+	process.on('SIGINT', onSignal);
+	if (process.env.PERPUSTAKAAN_ROLE !== 'follower')
+		log.info(
+			{ origin: process.env.ORIGIN, dataDir, shutdownTimeout, workers: concurrency() },
+			`Perpustakaan DJKN on ${process.env.ORIGIN}`
+		);
 });
 server.on('error', (/** @type {NodeJS.ErrnoException} */ err) => {
 	log.fatal(

@@ -23,6 +23,7 @@ import { requiredRole } from '$lib/server/guard.ts';
 import { apiError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { applyCachePolicy } from '$lib/server/cache.ts';
+import * as pageCache from '$lib/server/page-cache.ts';
 import { reservedActionRefusal } from '$lib/server/forms.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
@@ -94,7 +95,12 @@ const application: Handle = async ({ event, resolve }) => {
 	event.locals.authVia = null;
 	event.locals.forbidden = false;
 
-	const response =
+	// Anonymous GETs of public pages and the public API are answered from the shared page cache
+	// when nothing they depend on changed (lib/server/page-cache.ts); signed-in callers never are.
+	const cacheKey = await pageCache.cacheKey(event, event.locals.lang);
+	const cached = cacheKey ? pageCache.lookup(cacheKey, event.request) : null;
+	let response =
+		cached ??
 		(await authenticate(event)) ??
 		crossSiteRefusal(event) ??
 		reservedActionRefusal(event) ??
@@ -103,15 +109,20 @@ const application: Handle = async ({ event, resolve }) => {
 			transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
 		}));
 
-	applyCachePolicy(response, event.locals.user !== null);
-	// SvelteKit sets the CSP on HTML pages; other responses (JSON, files) get a strict one.
-	addSecurityHeaders(response.headers);
+	if (!cached) {
+		applyCachePolicy(response, event.locals.user !== null);
+		// SvelteKit sets the CSP on HTML pages; other responses (JSON, files) get a strict one.
+		addSecurityHeaders(response.headers);
+		if (cacheKey && event.locals.user === null)
+			response = await pageCache.remember(cacheKey, event.request, response);
+	}
 	log.info(
 		{
 			reqId: event.locals.requestId,
 			method: event.request.method,
 			path: event.url.pathname,
 			status: response.status,
+			cached: cached ? true : undefined,
 			user: (event.locals as App.Locals).user?.id,
 			ms: Math.round(performance.now() - started)
 		},

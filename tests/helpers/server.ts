@@ -57,6 +57,9 @@ export async function startServer(
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: url,
+			// One process unless a test (or TEST_WEB_CONCURRENCY) asks for more: tests read
+			// per-process state (metrics, the logs of one worker); page-cache.test.ts runs two.
+			WEB_CONCURRENCY: process.env.TEST_WEB_CONCURRENCY || '1',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

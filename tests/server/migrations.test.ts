@@ -36,13 +36,22 @@ describe('migrations', () => {
 				['0001_initial', 'Success'],
 				['0002_import_source', 'Success'],
 				['0003_circulation', 'Success'],
-				['0004_search_text', 'Success']
+				['0004_search_text', 'Success'],
+				['0005_catalog_version', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;
 			}>`select name from sqlite_master where type = 'table'`.execute(db);
 			const names = tables.rows.map((r) => r.name);
 			for (const t of DOMAIN_TABLES) expect(names).toContain(t);
+			// Every catalog write, by whoever, bumps the one version the page caches key on.
+			const version = async () =>
+				(await sql<{ v: number }>`select version as v from catalog_version`.execute(db)).rows[0].v;
+			const before = await version();
+			await sql`insert into subjects (name, name_key) values ('Lelang', 'lelang')`.execute(db);
+			await sql`update subjects set name = 'Lelang Eksekusi'`.execute(db);
+			await sql`delete from subjects`.execute(db);
+			expect(await version()).toBe(before + 3);
 			const again = await migrateToLatest(db);
 			expect(again.results).toEqual([]);
 			const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, ExpressionWrapper, SqlBool } from 'kysely';
 import type { AccessLevel, Database, PublicationStatus, Role } from './db/schema.ts';
+import { clock } from './clock.ts';
 
 /**
  * THE access policy. Every route that reveals a publication — page, API, cover, file, search
@@ -8,6 +9,9 @@ import type { AccessLevel, Database, PublicationStatus, Role } from './db/schema
  * - anonymous readers: published, public, not under embargo;
  * - employees: also internal;
  * - librarians and admins: everything, including drafts, withdrawn and embargoed records.
+ *
+ * "Now" defaults to the server's clock (lib/server/clock.ts: real time in production), so an
+ * embargo lifts by the same clock the page cache keys its answers on.
  */
 
 /** Who is asking. `null` is the anonymous public reader. */
@@ -52,12 +56,12 @@ export function visibleAccessLevels(viewer: Viewer): AccessLevel[] {
 }
 
 /** Today's date as `YYYY-MM-DD` in UTC, the form embargo dates are stored in. */
-export function today(now: Date = new Date()): string {
+export function today(now: Date = clock()): string {
 	return now.toISOString().slice(0, 10);
 }
 
 /** May the viewer know this publication exists and see its metadata? */
-export function canSeePublication(viewer: Viewer, pub: AccessFacts, now = new Date()): boolean {
+export function canSeePublication(viewer: Viewer, pub: AccessFacts, now = clock()): boolean {
 	if (isStaff(viewer)) return true;
 	if (pub.status !== 'published') return false;
 	if (pub.embargo_until && pub.embargo_until > today(now)) return false;
@@ -78,7 +82,7 @@ export interface LendingFacts {
 export function canReadContent(
 	viewer: Viewer,
 	pub: AccessFacts,
-	now = new Date(),
+	now = clock(),
 	lending: LendingFacts = {}
 ): boolean {
 	if (!canSeePublication(viewer, pub, now)) return false;
@@ -100,7 +104,7 @@ export interface DownloadFacts extends AccessFacts {
  * governed by `canReadContent`; this rule only decides the download and print buttons and
  * `?download=1`.
  */
-export function canDownload(viewer: Viewer, pub: DownloadFacts, now = new Date()): boolean {
+export function canDownload(viewer: Viewer, pub: DownloadFacts, now = clock()): boolean {
 	if (!canReadContent(viewer, pub, now)) return false;
 	if (isStaff(viewer)) return true;
 	return pub.downloadable === 1;
@@ -120,7 +124,7 @@ export function canManageAccounts(viewer: Viewer): boolean {
  * The same rule as `canSeePublication`, as a SQL condition on the `publications` table, so
  * lists, counts and facets are computed only over what the viewer may see.
  */
-export function visibleTo(viewer: Viewer, now = new Date()) {
+export function visibleTo(viewer: Viewer, now = clock()) {
 	return (
 		eb: ExpressionBuilder<Database, 'publications'>
 	): ExpressionWrapper<Database, 'publications', SqlBool> => {

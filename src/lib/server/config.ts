@@ -25,6 +25,17 @@ export const config = {
 	get databaseFile(): string {
 		return path.join(this.dataDir, DATABASE_FILE);
 	},
+	/** Size bound of the in-process cache of anonymous pages (lib/server/page-cache.ts); 0 disables it. */
+	get pageCacheMb(): number {
+		return process.env.PAGE_CACHE_MB?.trim() === '0' ? 0 : intFromEnv('PAGE_CACHE_MB', 64);
+	},
+	/**
+	 * This process's part in a multi-process server (scripts/start.js sets it): the `leader` runs
+	 * the once-per-server work (recovery sweeps, search index builds), `follower`s only serve.
+	 */
+	get serverRole(): 'leader' | 'follower' {
+		return process.env.PERPUSTAKAAN_ROLE === 'follower' ? 'follower' : 'leader';
+	},
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);
 	},

@@ -95,12 +95,17 @@ export async function start(): Promise<void> {
 	} catch (err) {
 		throw describeStartFailure(err, dir);
 	}
+	// Once per server, by the leader process (scripts/start.js starts it first and the other
+	// workers only after it listens): a follower sweeping would delete the temporary file of an
+	// upload another worker is receiving, and two index builders would race.
+	const leader = config.serverRole === 'leader';
 	// Leftovers of an upload or import interrupted by a crash: temporary files, and stored files
 	// whose database row never committed.
-	const swept = await storage.sweepTemp();
-	const orphans = await sweepOrphans(db);
-	// Loads the persisted search index (rebuilding it in a worker only if missing or stale).
-	search.init();
+	const swept = leader ? await storage.sweepTemp() : 0;
+	const orphans = leader ? await sweepOrphans(db) : 0;
+	// Loads the persisted search index (the leader rebuilds it in a worker only if missing or
+	// stale; followers load what the leader writes).
+	search.init({ build: leader });
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(

@@ -238,6 +238,12 @@ export interface ReadingProgressTable {
 	updated_at: Defaulted<string>;
 }
 
+/** One row: bumped by triggers on every catalog table (migration 0005). */
+export interface CatalogVersionTable {
+	id: number;
+	version: number;
+}
+
 /** The typed shape of the whole database, as Kysely sees it. */
 export interface Database {
 	users: UsersTable;
@@ -260,6 +266,7 @@ export interface Database {
 	audit_log: AuditLogTable;
 	usage_events: UsageEventsTable;
 	reading_progress: ReadingProgressTable;
+	catalog_version: CatalogVersionTable;
 }
 
 export type PublicationRow = Selectable<PublicationsTable>;

@@ -12,7 +12,7 @@ import type { Db } from '../db/index.ts';
  *   nothing. The check and the insert run in one transaction, so two simultaneous requests
  *   cannot both count.
  * - **Visitor**: `u:<user id>` for a logged-in member; for anonymous readers `a:` plus a keyed
- *   hash (HMAC-SHA-256) of IP address and user agent. The key is random per server process and
+ *   hash (HMAC-SHA-256) of IP address and user agent. The key is random per server start and
  *   never stored, so the table holds no address and the hashes cannot be reversed by trying
  *   every IPv4 address; the only cost is that a restart forgets who was seen in the last 30 s.
  * - **Robots are not counted**: user agents matching `ROBOT_PATTERN` (crawlers, spiders,
@@ -38,7 +38,12 @@ export const REPEAT_WINDOW_SECONDS = 30;
 export const ROBOT_PATTERN =
 	/bot|crawler|spider|slurp|curl|wget|python-requests|python-urllib|aiohttp|httpx|go-http-client|java\/|okhttp|libwww|scrapy|facebookexternalhit/i;
 
-const VISITOR_KEY = crypto.randomBytes(32);
+// Shared by the worker processes of one server (scripts/start.js hands its own random key to
+// each through the environment, never to disk), so a visitor is the same one whichever worker
+// answers; a single process makes its own.
+const VISITOR_KEY = /^[0-9a-f]{64}$/.test(process.env.PERPUSTAKAAN_VISITOR_KEY ?? '')
+	? Buffer.from(process.env.PERPUSTAKAAN_VISITOR_KEY!, 'hex')
+	: crypto.randomBytes(32);
 
 /** True for user agents that are not counted (robots, tools, or none at all). */
 export function isRobot(userAgent: string | null | undefined): boolean {

@@ -232,9 +232,38 @@ function loadSnapshot(): {
 	}
 }
 
+/**
+ * Whether this process builds the index. In a server of several processes (scripts/start.js)
+ * only the leader does; the others load each snapshot it writes (see `followSnapshot`).
+ */
+let builds = true;
+/** The modification time of the snapshot a follower loaded last. */
+let snapshotMtime = 0;
+
+/** Follower: loads the snapshot again when the leader has written a new one. */
+function followSnapshot(): void {
+	try {
+		const mtime = fs.statSync(snapshotFile(), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+		if (mtime === snapshotMtime) return;
+		const loaded = loadSnapshot();
+		if (!loaded) return;
+		snapshotMtime = mtime;
+		loadVocabulary();
+		Object.assign(state, {
+			index: loaded.index,
+			fingerprint: loaded.fingerprint,
+			builtAt: loaded.builtAt,
+			docs: loaded.docs,
+			error: null
+		});
+	} catch (err) {
+		state.error = String(err);
+	}
+}
+
 /** Starts a rebuild in a worker thread (or queues one if a build is running). */
 export function rebuild(): void {
-	if (stopped) return;
+	if (stopped || !builds) return;
 	if (state.building) {
 		state.pending = true;
 		return;
@@ -300,6 +329,7 @@ export function idle(): Promise<void> {
 
 /** Compares the catalog fingerprint with the index's and rebuilds when they differ. */
 export function checkFreshness(): void {
+	if (!builds) return followSnapshot();
 	if (state.building) return;
 	try {
 		if (catalogFingerprint(config.databaseFile) !== state.fingerprint) rebuild();
@@ -310,18 +340,22 @@ export function checkFreshness(): void {
 
 /**
  * Loads the persisted index (no rebuild on a normal start), detects a missing, corrupt or
- * stale snapshot and rebuilds it in the background, and starts watching for changes.
+ * stale snapshot and rebuilds it in the background, and starts watching for changes. With
+ * `build: false` (a follower process) it never builds: it loads each snapshot the leader writes.
  */
-export function init(): void {
-	loadVocabulary();
-	const loaded = loadSnapshot();
-	if (loaded)
-		Object.assign(state, {
-			index: loaded.index,
-			fingerprint: loaded.fingerprint,
-			builtAt: loaded.builtAt,
-			docs: loaded.docs
-		});
+export function init(options: { build?: boolean } = {}): void {
+	builds = options.build ?? true;
+	if (builds) {
+		loadVocabulary();
+		const loaded = loadSnapshot();
+		if (loaded)
+			Object.assign(state, {
+				index: loaded.index,
+				fingerprint: loaded.fingerprint,
+				builtAt: loaded.builtAt,
+				docs: loaded.docs
+			});
+	}
 	checkFreshness();
 	if (!timer) {
 		timer = setInterval(checkFreshness, CHECK_INTERVAL_MS);
