@@ -24,9 +24,14 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-async function importAll(s: RunningServer): Promise<number[]> {
+async function signIn(s: RunningServer): Promise<Client> {
 	const c = new Client(s.url);
 	expect((await c.login('pustakawan@perpustakaan.test', DEMO_PASSWORD)).status).toBe(200);
+	return c;
+}
+
+/** Uploads every file at once with a signed-in client; a status of 0 means the server died. */
+function importAll(s: RunningServer, c: Client): Promise<number[]> {
 	return Promise.all(
 		FILES.map(async (f) => {
 			const form = new FormData();
@@ -99,7 +104,9 @@ describe('crash during import', () => {
 	it('leaves no half-made records or orphan files, and the import can be re-run', async () => {
 		const dataDir = copyDemoData();
 		server = await startServer(dataDir);
-		const running = importAll(server);
+		// Sign in first: on a loaded machine the password check alone can outlast the delay below,
+		// and the plug must be pulled during the uploads, not during the login.
+		const running = importAll(server, await signIn(server));
 		// Let the uploads arrive and extraction start on both workers, then pull the plug.
 		await new Promise((r) => setTimeout(r, 1200));
 		await server.kill();
@@ -113,7 +120,7 @@ describe('crash during import', () => {
 		expect(server.output()).toMatch(/"msg":"ready"/);
 		checkConsistent(dataDir);
 
-		const second = await importAll(server);
+		const second = await importAll(server, await signIn(server));
 		for (const s of second) expect([201, 409]).toContain(s);
 		expect(checkConsistent(dataDir)).toBe(FILES.length);
 	}, 120_000);
