@@ -2,12 +2,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { appRoot } from '../paths.ts';
-import { PdfRefused, type PdfErrorReason, type PdfExtract } from './extract.js';
+import {
+	mergeParts,
+	PdfRefused,
+	type PdfErrorReason,
+	type PdfExtract,
+	type PdfPart
+} from './extract.js';
 
 /**
  * A small pool of worker threads that run pdf.js extraction off the request path. Each file
  * gets a bounded time (PDF_TIMEOUT_SECONDS) and each worker a bounded heap; a worker that runs
  * over either is terminated and replaced, and the file is refused with a reason.
+ *
+ * When a file arrives and nothing else is waiting, it is handed to every idle worker at once,
+ * each extracting its own contiguous range of pages from the same bytes (a document shorter
+ * than SPLIT_MIN_PAGES is done whole by the first part); the parts are merged in page order.
+ * A split file shares ONE deadline, and the first part to fail (refusal, timeout, heap) fails
+ * the whole file at once and its other parts' workers are terminated: a hostile file gets no
+ * more wall time than before, and the pool as a whole never holds more than POOL_SIZE ×
+ * WORKER_HEAP_MB, exactly as when two files are extracted side by side.
  */
 
 /** Wall-clock limit per file: a 1,000-page manual takes ~20 s here; a hostile file is cut off. */
@@ -25,22 +39,33 @@ export interface Inspection {
 	thumbnail: Uint8Array | null;
 }
 
+/** One file to extract; it may be worked on by several parts. */
 interface Job {
-	id: number;
 	file: string;
 	thumbnail: boolean;
 	resolve: (r: Inspection) => void;
 	reject: (e: Error) => void;
+	parts: (PdfPart | undefined)[];
+	/** Set once the job has resolved or rejected; later replies of its parts are ignored. */
+	settled: boolean;
+	timer: NodeJS.Timeout | null;
+}
+
+/** One part of one job, as sent to one worker. */
+interface Task {
+	id: number;
+	job: Job;
+	index: number;
+	of: number;
 }
 
 interface Slot {
 	worker: Worker;
-	job: Job | null;
-	timer: NodeJS.Timeout | null;
+	task: Task | null;
 }
 
 type WorkerReply =
-	| { id: number; ok: true; extract: PdfExtract; thumbnail: Uint8Array | null }
+	| { id: number; ok: true; part: PdfPart }
 	| { id: number; ok: false; reason: PdfErrorReason; message: string };
 
 const queue: Job[] = [];
@@ -55,24 +80,21 @@ function spawn(): Slot {
 	const worker = new Worker(workerFile(), {
 		resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }
 	});
-	const slot: Slot = { worker, job: null, timer: null };
+	const slot: Slot = { worker, task: null };
 	worker.unref();
 	worker.on('message', (reply: WorkerReply) => {
-		const job = slot.job;
-		if (!job || job.id !== reply.id) return;
-		finish(slot);
-		if (reply.ok)
-			job.resolve({
-				extract: reply.extract,
-				thumbnail: reply.thumbnail ? new Uint8Array(reply.thumbnail) : null
-			});
-		else job.reject(new PdfRefused(reply.reason, reply.message));
+		const task = slot.task;
+		if (!task || task.id !== reply.id) return;
+		slot.task = null;
+		slot.worker.unref();
+		if (reply.ok) partDone(task, reply.part);
+		else fail(task.job, new PdfRefused(reply.reason, reply.message));
 		pump();
 	});
 	const crashed = (reason: PdfErrorReason, message: string) => {
-		const job = slot.job;
+		const task = slot.task;
 		retire(slot);
-		job?.reject(new PdfRefused(reason, message));
+		if (task) fail(task.job, new PdfRefused(reason, message));
 		pump();
 	};
 	worker.on('error', (err: Error & { code?: string }) =>
@@ -85,46 +107,95 @@ function spawn(): Slot {
 	return slot;
 }
 
-function finish(slot: Slot): void {
-	if (slot.timer) clearTimeout(slot.timer);
-	slot.timer = null;
-	slot.job = null;
-	slot.worker.unref();
-}
-
 function retire(slot: Slot): void {
-	if (slot.timer) clearTimeout(slot.timer);
+	slot.task = null;
 	const i = slots.indexOf(slot);
 	if (i >= 0) slots.splice(i, 1);
 	void slot.worker.terminate();
 }
 
+function settle(job: Job): void {
+	job.settled = true;
+	if (job.timer) clearTimeout(job.timer);
+	job.timer = null;
+}
+
+function partDone(task: Task, part: PdfPart): void {
+	const { job } = task;
+	if (job.settled) return;
+	job.parts[task.index] = part;
+	if (job.parts.some((p) => p === undefined)) return;
+	settle(job);
+	try {
+		const { thumbnail, ...extract } = mergeParts(job.parts as PdfPart[]);
+		job.resolve({ extract, thumbnail: thumbnail ? new Uint8Array(thumbnail) : null });
+	} catch (err) {
+		job.reject(err as Error);
+	}
+}
+
+/** Fails a job once; workers still busy with its other parts are stopped (and replaced). */
+function fail(job: Job, err: Error): void {
+	if (job.settled) return;
+	settle(job);
+	for (const slot of [...slots]) if (slot.task?.job === job) retire(slot);
+	job.reject(err);
+}
+
+function idleSlot(): Slot | undefined {
+	return slots.find((s) => s.task === null) ?? (slots.length < POOL_SIZE ? spawn() : undefined);
+}
+
+function send(slot: Slot, job: Job, index: number, of: number): void {
+	const task: Task = { id: nextId++, job, index, of };
+	slot.task = task;
+	slot.worker.ref();
+	slot.worker.postMessage({ id: task.id, file: job.file, thumbnail: job.thumbnail, index, of });
+}
+
 function pump(): void {
 	while (queue.length > 0) {
-		const slot =
-			slots.find((s) => s.job === null) ?? (slots.length < POOL_SIZE ? spawn() : undefined);
-		if (!slot) return;
+		const first = idleSlot();
+		if (!first) return;
 		const job = queue.shift()!;
-		slot.job = job;
-		slot.worker.ref();
-		slot.timer = setTimeout(() => {
-			retire(slot);
-			job.reject(
-				new PdfRefused('timeout', `extraction took longer than ${EXTRACT_TIMEOUT_MS / 1000} s`)
-			);
-			pump();
-		}, EXTRACT_TIMEOUT_MS);
-		slot.worker.postMessage({ id: job.id, file: job.file, thumbnail: job.thumbnail });
+		first.task = { id: 0, job, index: 0, of: 1 }; // reserved while the others are found
+		// Split only when no other file is waiting: otherwise each worker has a whole file to do.
+		const helpers: Slot[] = [];
+		if (queue.length === 0) {
+			for (let s = idleSlot(); s; s = idleSlot()) {
+				s.task = first.task;
+				helpers.push(s);
+			}
+		}
+		const of = 1 + helpers.length;
+		job.parts = new Array<PdfPart | undefined>(of).fill(undefined);
+		job.timer = setTimeout(
+			() =>
+				fail(
+					job,
+					new PdfRefused('timeout', `extraction took longer than ${EXTRACT_TIMEOUT_MS / 1000} s`)
+				),
+			EXTRACT_TIMEOUT_MS
+		);
+		[first, ...helpers].forEach((slot, index) => send(slot, job, index, of));
 	}
 }
 
 /**
  * Validates a PDF on disk and extracts its page texts, info and (optionally) a cover
- * thumbnail in a worker thread. Rejects with `PdfRefused` when the file cannot be used.
+ * thumbnail in worker threads. Rejects with `PdfRefused` when the file cannot be used.
  */
 export function inspect(file: string, opts: { thumbnail?: boolean } = {}): Promise<Inspection> {
 	return new Promise((resolve, reject) => {
-		queue.push({ id: nextId++, file, thumbnail: opts.thumbnail ?? true, resolve, reject });
+		queue.push({
+			file,
+			thumbnail: opts.thumbnail ?? true,
+			resolve,
+			reject,
+			parts: [],
+			settled: false,
+			timer: null
+		});
 		pump();
 	});
 }
@@ -133,7 +204,7 @@ export function inspect(file: string, opts: { thumbnail?: boolean } = {}): Promi
 export function stats(): { queued: number; busy: number; workers: number; size: number } {
 	return {
 		queued: queue.length,
-		busy: slots.filter((s) => s.job !== null).length,
+		busy: slots.filter((s) => s.task !== null).length,
 		workers: slots.length,
 		size: POOL_SIZE
 	};
@@ -150,9 +221,12 @@ export async function shutdown(): Promise<void> {
 	const stopped = new Error('PDF extraction stopped: the server is shutting down');
 	for (const job of queue.splice(0)) job.reject(stopped);
 	for (const slot of all) {
-		if (slot.timer) clearTimeout(slot.timer);
-		slot.job?.reject(stopped);
-		slot.job = null;
+		const job = slot.task?.job;
+		slot.task = null;
+		if (job && !job.settled) {
+			settle(job);
+			job.reject(stopped);
+		}
 	}
 	await Promise.all(all.map((s) => s.worker.terminate()));
 }
