@@ -15,7 +15,7 @@ import { fold, queryStems, STOP_WORDS, stemEnglish, stemIndonesian, tokenize } f
 import { INDEX_FORMAT } from './build.js';
 import { catalogFingerprint } from './source.js';
 import { readVocabulary } from './text.js';
-import { expand } from './synonyms.ts';
+import { expansions } from './synonyms.ts';
 import * as events from '../events.ts';
 
 /**
@@ -102,6 +102,11 @@ export interface SearchResult {
 	pageSize: number;
 	hits: SearchHit[];
 	facets: Record<'type' | 'year' | 'subject' | 'series' | 'language' | 'access', FacetCount[]>;
+	/**
+	 * True when the results are the records matching every query word (after stemming, synonyms
+	 * and typo tolerance); false when none does and the results are those matching some words.
+	 */
+	matchedAll: boolean;
 	/** A corrected query when nothing was found and a correction finds something. */
 	didYouMean: string | null;
 	/** The query words the results were matched on (stems), for highlighting in the reader. */
@@ -372,6 +377,17 @@ interface Group {
 	exact: Set<string>;
 	prefix: string | null;
 	fuzzy: string[];
+	/** A field-scoped word (advanced search) counts only when found in these metadata fields. */
+	fields?: Field[];
+}
+
+/**
+ * A synonym phrase of the query (`state property` for `barang milik negara`): a record that
+ * matches every one of its words counts as matching the typed words it `covers`.
+ */
+interface Synonym {
+	words: Group[];
+	covers: Group[];
 }
 
 /** Turns what a person typed into plain words: Lunr syntax (`:`, `~`, `^`, `+`, `-`) is not special. */
@@ -408,7 +424,7 @@ function levenshtein1(a: string, b: string): boolean {
 	return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
-type Field = 'title' | 'authors' | 'subjects' | 'identifiers';
+type Field = 'title' | 'authors' | 'subjects' | 'identifiers' | 'callnumber';
 
 /** Lunr treats a present-but-undefined `fields` as "no field": leave the key out instead. */
 function scope(fields: Field[] | undefined): { fields?: Field[] } {
@@ -419,7 +435,7 @@ function scope(fields: Field[] | undefined): { fields?: Field[] } {
 interface Plan {
 	clauses: { fields?: Field[]; groups: Group[] }[];
 	/** Synonym expansions of the free-text query: optional, weaker. */
-	synonyms: Group[];
+	synonyms: Synonym[];
 }
 
 function plan(params: SearchParams): Plan {
@@ -428,15 +444,17 @@ function plan(params: SearchParams): Plan {
 	if (params.title) raw.push({ text: params.title, fields: ['title'] });
 	if (params.author) raw.push({ text: params.author, fields: ['authors'] });
 	if (params.subject) raw.push({ text: params.subject, fields: ['subjects'] });
-	if (params.number) raw.push({ text: params.number, fields: ['identifiers'] });
+	if (params.number) raw.push({ text: params.number, fields: ['identifiers', 'callnumber'] });
 	const out: Plan = { clauses: [], synonyms: [] };
 	for (const clause of raw) {
 		const groups: Group[] = [];
 		const ws = words(clause.text);
 		const meaningful = ws.filter((w) => !STOP_WORDS.has(w.word) || w.prefix);
+		const typed: { word: string; group: Group }[] = [];
 		for (const { word, prefix } of meaningful.length ? meaningful : ws) {
-			const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
+			const group: Group = { exact: new Set(), prefix: null, fuzzy: [], fields: clause.fields };
 			groups.push(group);
+			typed.push({ word, group });
 			if (prefix) {
 				group.prefix = word;
 				continue;
@@ -445,6 +463,8 @@ function plan(params: SearchParams): Plan {
 				? [word.replace(/-/g, '')]
 				: queryStems(word);
 			if (word.includes('-')) stems.push(...word.split('-').map((p) => stemIndonesian(p)));
+			// An ISBN or ISSN typed with hyphens is also indexed whole (see identifierTerms).
+			if (word.includes('-') && /\d/.test(word)) stems.push(word.replace(/-/g, ''));
 			for (const s of new Set(stems)) {
 				group.exact.add(s);
 				if (s.length >= FUZZY_MIN_LENGTH && s.length <= FUZZY_MAX_LENGTH && !/^\d+$/.test(s))
@@ -453,13 +473,17 @@ function plan(params: SearchParams): Plan {
 		}
 		out.clauses.push({ fields: clause.fields, groups });
 		if (!clause.fields) {
-			for (const phrase of expand(clause.text)) {
-				const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
-				for (const w of words(phrase)) {
+			for (const { phrase, stands } of expansions(clause.text)) {
+				const standing = new Set(stands.split(' '));
+				const covers = typed.filter((t) => standing.has(t.word)).map((t) => t.group);
+				const syn: Synonym = { words: [], covers };
+				// `state-owned property` asks for state, owned and property, as Lunr and FTS5 split it.
+				for (const w of words(phrase.replace(/-/g, ' '))) {
 					if (STOP_WORDS.has(w.word)) continue;
-					for (const s of [stemIndonesian(w.word), stemEnglish(w.word)]) group.exact.add(s);
+					const exact = new Set([stemIndonesian(w.word), stemEnglish(w.word)]);
+					syn.words.push({ exact, prefix: null, fuzzy: [] });
 				}
-				if (group.exact.size) out.synonyms.push(group);
+				if (syn.words.length && covers.length) out.synonyms.push(syn);
 			}
 		}
 	}
@@ -471,8 +495,10 @@ export interface Scored {
 	score: number;
 	/** Query words matched as typed (or by stem, prefix or one typo). */
 	direct: number;
-	/** Query words matched directly or through a synonym. */
+	/** Query words matched directly or through a synonym phrase matched in full. */
 	covered: number;
+	/** Every query word is covered: the record counts towards the all-word total. */
+	all: boolean;
 	terms: Set<string>;
 }
 
@@ -490,7 +516,7 @@ function partial(map: Map<number, Candidate>, id: number): Candidate {
 
 /** The metadata fields (Lunr): title, subtitle, series, authors, subjects, identifiers. */
 function runLunr(index: lunr.Index, p: Plan, into: Map<number, Candidate>): void {
-	const all = [...p.clauses.flatMap((c) => c.groups), ...p.synonyms];
+	const all = [...p.clauses.flatMap((c) => c.groups), ...p.synonyms.flatMap((s) => s.words)];
 	const results = index.query((query) => {
 		for (const clause of p.clauses) {
 			for (const g of clause.groups) {
@@ -507,10 +533,12 @@ function runLunr(index: lunr.Index, p: Plan, into: Map<number, Candidate>): void
 					query.term(s, { ...scope(clause.fields), editDistance: 1, boost: FUZZY_BOOST });
 			}
 		}
-		for (const g of p.synonyms) for (const s of g.exact) query.term(s, { boost: SYNONYM_BOOST });
+		for (const syn of p.synonyms)
+			for (const g of syn.words) for (const s of g.exact) query.term(s, { boost: SYNONYM_BOOST });
 	});
 	for (const r of results) {
-		const matched = Object.keys(r.matchData.metadata);
+		const metadata = r.matchData.metadata as Record<string, Record<string, unknown>>;
+		const matched = Object.keys(metadata);
 		const hit = partial(into, Number(r.ref));
 		hit.score += r.score;
 		for (const t of matched) hit.terms.add(t);
@@ -518,9 +546,10 @@ function runLunr(index: lunr.Index, p: Plan, into: Map<number, Candidate>): void
 			if (
 				matched.some(
 					(t) =>
-						g.exact.has(t) ||
-						(g.prefix && t.startsWith(g.prefix)) ||
-						g.fuzzy.some((f) => levenshtein1(f, t))
+						(!g.fields || g.fields.some((f) => Object.hasOwn(metadata[t], f))) &&
+						(g.exact.has(t) ||
+							(g.prefix && t.startsWith(g.prefix)) ||
+							g.fuzzy.some((f) => levenshtein1(f, t)))
 				)
 			)
 				hit.groups.add(g);
@@ -586,7 +615,7 @@ function runText(p: Plan, into: Map<number, Candidate>): void {
 		const near = g.fuzzy.flatMap(neighbours).filter((t) => !g.exact.has(t));
 		if (near.length) ask(g, near, null, FUZZY_BOOST);
 	}
-	for (const g of p.synonyms) ask(g, g.exact, null, SYNONYM_BOOST);
+	for (const syn of p.synonyms) for (const g of syn.words) ask(g, g.exact, null, SYNONYM_BOOST);
 }
 
 let prefixQuery: { db: SQLite.Database; stmt: SQLite.Statement } | null = null;
@@ -614,13 +643,19 @@ function score(index: lunr.Index, params: SearchParams): Map<number, Scored> {
 	const groups = p.clauses.flatMap((c) => c.groups);
 	const out = new Map<number, Scored>();
 	for (const [id, hit] of parts) {
-		const direct = groups.filter((g) => hit.groups.has(g)).length;
-		// A synonym that matched stands in for a typed word (lelang ↔ auction), but a record
-		// with the word as typed still ranks first.
-		const covered = p.synonyms.some((g) => hit.groups.has(g))
-			? Math.min(groups.length, direct + 1)
-			: direct;
-		out.set(id, { score: hit.score, direct, covered, terms: hit.terms });
+		const covered = new Set(groups.filter((g) => hit.groups.has(g)));
+		const direct = covered.size;
+		// A synonym phrase matched in full stands in for the typed words it translates
+		// (state property ↔ barang milik negara), but a record with the words as typed ranks first.
+		for (const syn of p.synonyms)
+			if (syn.words.every((w) => hit.groups.has(w))) for (const g of syn.covers) covered.add(g);
+		out.set(id, {
+			score: hit.score,
+			direct,
+			covered: covered.size,
+			all: covered.size === groups.length,
+			terms: hit.terms
+		});
 	}
 	return out;
 }
@@ -871,6 +906,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		pageSize,
 		hits: [],
 		facets: { type: [], year: [], subject: [], series: [], language: [], access: [] },
+		matchedAll: true,
 		didYouMean: null,
 		terms: []
 	};
@@ -882,7 +918,11 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 
 	const scored = score(index, params);
 	const rows = await visibleRows(db, viewer, [...scored.keys()]);
-	const visible = [...rows.values()];
+	// A query's results are the records matching every word; only when no record the viewer may
+	// see (with the filters chosen) does, those matching some words are shown, and labelled.
+	const every = [...rows.values()].filter((r) => scored.get(r.id)!.all);
+	const matchedAll = every.some((r) => passes(r, params));
+	const visible = matchedAll ? every : [...rows.values()];
 	const matching = visible.filter((r) => passes(r, params));
 	const sort = params.sort ?? 'relevance';
 	const date = (r: Row) => r.published_date ?? (r.year ? `${r.year}-12-31` : '');
@@ -941,7 +981,16 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 	// Offered when a typed word is not in the index at all, even if typo tolerance found
 	// something: the reader should see the likely spelling.
 	if (params.q.trim()) didYouMean = await correction(db, viewer, index, params);
-	return { total: matching.length, page, pageSize, hits, facets, didYouMean, terms: [...allTerms] };
+	return {
+		total: matching.length,
+		page,
+		pageSize,
+		hits,
+		facets,
+		matchedAll: matchedAll || matching.length === 0,
+		didYouMean,
+		terms: [...allTerms]
+	};
 }
 
 /**
