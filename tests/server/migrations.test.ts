@@ -36,7 +36,8 @@ describe('migrations', () => {
 				['0001_initial', 'Success'],
 				['0002_import_source', 'Success'],
 				['0003_circulation', 'Success'],
-				['0004_search_text', 'Success']
+				['0004_search_text', 'Success'],
+				['0005_search_pages', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

@@ -11,10 +11,10 @@ import { log } from '../log.ts';
 import { isStaff, visibleTo, type Viewer } from '../access.ts';
 import { hydrate } from '../catalog/publications.ts';
 import type { FacetCount, Publication, PublicationType } from '../../types.ts';
-import { fold, queryStems, STOP_WORDS, stemEnglish, stemIndonesian, tokenize } from './analyze.js';
+import { fold, queryStems, STOP_WORDS, stemEnglish, stemIndonesian } from './analyze.js';
 import { INDEX_FORMAT } from './build.js';
 import { catalogFingerprint } from './source.js';
-import { readVocabulary } from './text.js';
+import { PAGE_ROWID, readVocabulary } from './text.js';
 import { expansions } from './synonyms.ts';
 import * as events from '../events.ts';
 
@@ -361,6 +361,7 @@ export async function stop(graceMs = 2000): Promise<{ interrupted: boolean }> {
 	reader = null;
 	readerFile = null;
 	textQuery = null;
+	pageQueries = null;
 	return { interrupted };
 }
 
@@ -807,40 +808,51 @@ export function highlight(text: string, terms: Set<string>): { html: string; fir
 	return { html: html + escapeHtml(text.slice(last)), first };
 }
 
-/** The pages of the current file where the matched terms occur, and a snippet around the first. */
-async function locate(
-	db: Db,
-	pub: Publication,
-	terms: Set<string>
-): Promise<{ pages: number[]; snippet: string }> {
-	const texts = await db
-		.selectFrom('page_texts')
-		.innerJoin('files', 'files.id', 'page_texts.file_id')
-		.select(['page_texts.page', 'page_texts.text'])
-		.where('files.publication_id', '=', pub.id)
-		.where('files.is_current', '=', 1)
-		.orderBy('page_texts.page')
-		.execute();
-	const pages: number[] = [];
-	const core = cores(terms);
+let pageQueries: {
+	db: SQLite.Database;
+	file: SQLite.Statement;
+	pages: SQLite.Statement;
+	text: SQLite.Statement;
+} | null = null;
+
+/**
+ * The pages of the current file where the matched terms occur (from the page-level index
+ * `search_pages`, never by re-analysing the text), and a snippet from the first of them — a page
+ * inside the document rather than the cover, which repeats the title. Only the one page the
+ * snippet comes from is read.
+ */
+function locate(pub: Publication, terms: Set<string>): { pages: number[]; snippet: string } {
+	const db = textDb();
+	const match = ftsTerms(terms);
+	let pages: number[] = [];
 	let snippet = '';
-	let coverSnippet = '';
-	for (const t of texts) {
-		// Enough pages and a snippet from inside the document: the rest would change nothing.
-		if (pages.length >= MAX_PAGES_PER_HIT && snippet) break;
-		let hasMatch = false;
-		for (const w of new Set(tokenize(t.text)))
-			if (matches(w, terms, core)) {
-				hasMatch = true;
-				break;
+	if (db && match) {
+		if (pageQueries?.db !== db)
+			pageQueries = {
+				db,
+				file: db.prepare('select id from files where publication_id = ? and is_current = 1'),
+				pages: db.prepare(
+					`select rowid from search_pages where search_pages match ? and rowid >= ? and rowid < ?
+					 order by rowid limit ${MAX_PAGES_PER_HIT + 1}`
+				),
+				text: db.prepare('select text from page_texts where file_id = ? and page = ?')
+			};
+		const q = pageQueries;
+		const file = q.file.get(pub.id) as { id: number } | undefined;
+		if (file) {
+			const found = (
+				q.pages.all(match, file.id * PAGE_ROWID, (file.id + 1) * PAGE_ROWID) as {
+					rowid: number;
+				}[]
+			).map((r) => r.rowid - file.id * PAGE_ROWID);
+			const at = found.find((n) => n !== 1) ?? found[0];
+			pages = found.slice(0, MAX_PAGES_PER_HIT);
+			if (at !== undefined) {
+				const row = q.text.get(file.id, at) as { text: string } | undefined;
+				if (row) snippet = window(row.text, terms);
 			}
-		if (!hasMatch) continue;
-		if (pages.length < MAX_PAGES_PER_HIT) pages.push(t.page);
-		// A cover repeats the title: a sentence from inside the document says more.
-		if (t.page === 1 && texts.length > 1) coverSnippet ||= window(t.text, terms);
-		else if (!snippet) snippet = window(t.text, terms);
+		}
 	}
-	snippet ||= coverSnippet;
 	if (!snippet) snippet = window(pub.abstract ?? pub.subtitle ?? pub.title, terms);
 	return { pages, snippet };
 }
@@ -964,7 +976,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		const pub = byId.get(r.id)!;
 		const s = scored.get(r.id)!;
 		for (const t of s.terms) allTerms.add(t);
-		const { pages, snippet } = await locate(db, pub, s.terms);
+		const { pages, snippet } = locate(pub, s.terms);
 		hits.push({
 			id: pub.id,
 			title: pub.title,
