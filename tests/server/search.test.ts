@@ -327,6 +327,28 @@ describe('relevance on real text', () => {
 		expect(both.has(r.hits[0].id)).toBe(true);
 	});
 
+	it('reports the pages where the word is, from the page index', async () => {
+		const r = await search(anon, { q: 'kalibrasi' });
+		expect(r.total).toBeGreaterThan(0);
+		const db = openReadOnly(server.dataDir);
+		try {
+			for (const hit of r.hits) {
+				const pages = db
+					.prepare(
+						`select t.page from page_texts t join files f on f.id = t.file_id
+						 where f.publication_id = ? and f.is_current = 1 and lower(t.text) like '%kalibrasi%'
+						 order by t.page`
+					)
+					.all(hit.id)
+					.map((x) => (x as { page: number }).page);
+				expect(hit.pages).toEqual(pages);
+				if (pages.length) expect(hit.snippet).toContain('<mark>kalibrasi</mark>');
+			}
+		} finally {
+			db.close();
+		}
+	});
+
 	it('supports prefixes, tolerates typos and offers the correction', async () => {
 		expect((await search(anon, { q: 'lela*' })).total).toBeGreaterThan(0);
 		const typo = await search(anon, { q: 'lelamg' });
