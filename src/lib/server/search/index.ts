@@ -439,6 +439,18 @@ interface Plan {
 	synonyms: Synonym[];
 }
 
+const queryStemCache = new Map<string, string[]>();
+/** The stems of a typed word, memoised: the same words are searched again and again. */
+function stemsOfQueryWord(word: string): string[] {
+	let s = queryStemCache.get(word);
+	if (!s) {
+		s = queryStems(word);
+		if (queryStemCache.size > 50_000) queryStemCache.clear();
+		queryStemCache.set(word, s);
+	}
+	return s;
+}
+
 function plan(params: SearchParams): Plan {
 	const raw: { text: string; fields?: Field[] }[] = [];
 	if (params.q.trim()) raw.push({ text: params.q });
@@ -462,7 +474,7 @@ function plan(params: SearchParams): Plan {
 			}
 			const stems = clause.fields?.includes('identifiers')
 				? [word.replace(/-/g, '')]
-				: queryStems(word);
+				: [...stemsOfQueryWord(word)];
 			if (word.includes('-')) stems.push(...word.split('-').map((p) => stemIndonesian(p)));
 			// An ISBN or ISSN typed with hyphens is also indexed whole (see identifierTerms).
 			if (word.includes('-') && /\d/.test(word)) stems.push(word.replace(/-/g, ''));
@@ -680,40 +692,44 @@ interface Row {
 	series_title: string | null;
 }
 
-/** Live metadata of the candidate records the viewer may see (chunked: SQLite caps parameters). */
+/**
+ * Live metadata of the candidate records the viewer may see: two queries whatever the number of
+ * candidates (the ids travel as one JSON array, which SQLite's parameter limit does not cap).
+ */
 async function visibleRows(
 	db: Db,
 	viewer: Viewer,
 	ids: number[]
 ): Promise<Map<number, Row & { subjects: string[] }>> {
 	const out = new Map<number, Row & { subjects: string[] }>();
-	for (let i = 0; i < ids.length; i += 500) {
-		const chunk = ids.slice(i, i + 500);
-		const rows = await db
-			.selectFrom('publications')
-			.leftJoin('series', 'series.id', 'publications.series_id')
-			.select([
-				'publications.id',
-				'publications.type',
-				'publications.year',
-				'publications.language',
-				'publications.access',
-				'publications.published_date',
-				'series.slug as series_slug',
-				'series.title as series_title'
-			])
-			.where('publications.id', 'in', chunk)
-			.where(visibleTo(viewer))
-			.execute();
-		const subjects = await db
-			.selectFrom('publication_subjects as ps')
-			.innerJoin('subjects as s', 's.id', 'ps.subject_id')
-			.select(['ps.publication_id', 's.name'])
-			.where('ps.publication_id', 'in', rows.map((r) => r.id).concat(-1))
-			.execute();
-		for (const r of rows) out.set(r.id, { ...r, subjects: [] });
-		for (const s of subjects) out.get(s.publication_id)?.subjects.push(s.name);
-	}
+	if (ids.length === 0) return out;
+	const candidates = sql<boolean>`publications.id in (select value from json_each(${JSON.stringify(ids)}))`;
+	const rows = await db
+		.selectFrom('publications')
+		.leftJoin('series', 'series.id', 'publications.series_id')
+		.select([
+			'publications.id',
+			'publications.type',
+			'publications.year',
+			'publications.language',
+			'publications.access',
+			'publications.published_date',
+			'series.slug as series_slug',
+			'series.title as series_title'
+		])
+		.where(candidates)
+		.where(visibleTo(viewer))
+		.execute();
+	for (const r of rows) out.set(r.id, { ...r, subjects: [] });
+	const subjects = await db
+		.selectFrom('publication_subjects as ps')
+		.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+		.select(['ps.publication_id', 's.name'])
+		.where(
+			sql<boolean>`ps.publication_id in (select value from json_each(${JSON.stringify(rows.map((r) => r.id))}))`
+		)
+		.execute();
+	for (const s of subjects) out.get(s.publication_id)?.subjects.push(s.name);
 	return out;
 }
 
