@@ -4,6 +4,7 @@ import * as m0002 from './0002_import_source.ts';
 import * as m0003 from './0003_circulation.ts';
 import * as m0004 from './0004_search_text.ts';
 import * as m0005 from './0005_catalog_version.ts';
+import * as m0006 from './0006_search_pages.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
 	'0002_import_source': m0002,
 	'0003_circulation': m0003,
 	'0004_search_text': m0004,
-	'0005_catalog_version': m0005
+	'0005_catalog_version': m0005,
+	'0006_search_pages': m0006
 };

@@ -89,4 +89,31 @@ describe('search in the browser', () => {
 		await page.waitForURL(/q=lelang/);
 		expect(await page.getByTestId('search-hit').count()).toBeGreaterThan(0);
 	});
+
+	it('counts the records matching both words, and labels a fallback to some words', async () => {
+		const ids = async (q: string) =>
+			new Set<number>(
+				(await (await page.request.get(`/api/v1/search?q=${q}&pageSize=100`)).json()).hits.map(
+					(h: { id: number }) => h.id
+				)
+			);
+		const lelang = await ids('lelang');
+		const piutang = await ids('piutang');
+		const both = [...lelang].filter((id) => piutang.has(id)).length;
+		expect(both).toBeGreaterThan(0);
+		expect(both).toBeLessThan(new Set([...lelang, ...piutang]).size);
+
+		await page.goto('/');
+		await page.locator('#site-search').fill('lelang piutang');
+		await page.locator('#site-search').press('Enter');
+		await page.waitForURL(/\/search\?q=lelang/);
+		expect(await page.getByTestId('search-total').textContent()).toContain(`${both} hasil`);
+		expect(await page.getByTestId('search-fallback').count()).toBe(0);
+
+		await page.goto('/search?q=kalibrasi+piutang');
+		const fallback = page.getByTestId('search-fallback');
+		await fallback.waitFor();
+		expect(await fallback.textContent()).toContain('Tidak ada yang cocok dengan semua kata');
+		expect(await page.getByTestId('search-hit').count()).toBeGreaterThan(0);
+	});
 });

@@ -20,7 +20,18 @@ export class Client {
 			const fixed = headers.get('cookie');
 			headers.set('cookie', fixed ? `${fixed}; ${jar}` : jar);
 		}
-		const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+		const send = () => fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+		let res: Response;
+		try {
+			res = await send();
+		} catch (err) {
+			// A kept-alive connection the server closed for idleness just as the request left (the
+			// test's event loop was busy, e.g. on a child process): a browser retries a GET on a
+			// fresh connection, and so does this client. Anything else is a real failure.
+			const code = (err as { cause?: { code?: string } }).cause?.code;
+			if (!['GET', 'HEAD'].includes(method) || code !== 'UND_ERR_SOCKET') throw err;
+			res = await send();
+		}
 		for (const c of res.headers.getSetCookie()) {
 			const [pair, ...attrs] = c.split(';');
 			const [name, ...rest] = pair.split('=');

@@ -37,7 +37,8 @@ describe('migrations', () => {
 				['0002_import_source', 'Success'],
 				['0003_circulation', 'Success'],
 				['0004_search_text', 'Success'],
-				['0005_catalog_version', 'Success']
+				['0005_catalog_version', 'Success'],
+				['0006_search_pages', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

@@ -34,6 +34,7 @@ export const en: Record<MessageKey, string> = {
 	'search.sort.newest': 'Newest',
 	'search.sort.oldest': 'Oldest',
 	'search.total': '{total} results',
+	'search.fallback': 'Nothing matches all the words; showing results for some of them.',
 	'search.didYouMean': 'Did you mean:',
 	'search.none': 'No publications match. Check the spelling or use a more general word.',
 	'search.broaden': 'Search without filters',

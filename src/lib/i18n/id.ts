@@ -32,6 +32,8 @@ export const id = {
 	'search.sort.newest': 'Terbaru',
 	'search.sort.oldest': 'Terlama',
 	'search.total': '{total} hasil',
+	'search.fallback':
+		'Tidak ada yang cocok dengan semua kata; menampilkan hasil untuk sebagian kata.',
 	'search.didYouMean': 'Mungkin maksud Anda:',
 	'search.none': 'Tidak ada publikasi yang cocok. Periksa ejaan atau gunakan kata yang lebih umum.',
 	'search.broaden': 'Cari tanpa filter',

@@ -5,20 +5,27 @@ import { identifierTerms, terms } from './analyze.js';
 
 /**
  * Field boosts of the metadata index: a word in the title says far more about a record than one
- * on page 212. Identifiers (PMK numbers, ISBN) rank highest so a number query puts that record
- * first. The long texts (abstract, PDF text) are not in Lunr: see text.js and migration 0004.
+ * on page 212. Identifiers (PMK numbers, ISBN, ISSN) rank highest so a number query puts that
+ * record first; a call number is nearly as specific. The publisher names who issued a record (a
+ * reader looks for "Kementerian Keuangan" publications), the place and edition only tell two
+ * records apart. The long texts (abstract — SLiMS's notes —, PDF text) are not in Lunr: see
+ * text.js and migration 0004.
  */
 export const FIELD_BOOSTS = {
 	identifiers: 12,
 	title: 10,
+	callnumber: 6,
+	authors: 5,
+	subjects: 5,
 	subtitle: 4,
 	series: 4,
-	authors: 5,
-	subjects: 5
+	publisher: 3,
+	place: 1,
+	edition: 1
 };
 
 /** Bumped whenever analysis or fields change, so an old snapshot is rebuilt, not misread. */
-export const INDEX_FORMAT = 4;
+export const INDEX_FORMAT = 5;
 
 /**
  * @typedef {object} SearchDoc
@@ -30,6 +37,10 @@ export const INDEX_FORMAT = 4;
  * @property {string[]} authors
  * @property {string[]} subjects
  * @property {string[]} identifiers
+ * @property {string | null} [publisher]
+ * @property {string | null} [place]
+ * @property {string | null} [edition]
+ * @property {string | null} [callNumber]
  */
 
 /**
@@ -37,7 +48,8 @@ export const INDEX_FORMAT = 4;
  * @param {SearchDoc} d
  */
 export function analyzeDoc(d) {
-	const t = (/** @type {string | null} */ s) => (s ? terms(s, d.language).join(' ') : '');
+	const t = (/** @type {string | null | undefined} */ s) =>
+		s ? terms(s, d.language).join(' ') : '';
 	return {
 		id: String(d.id),
 		identifiers: d.identifiers.flatMap(identifierTerms).join(' '),
@@ -45,7 +57,12 @@ export function analyzeDoc(d) {
 		subtitle: t(d.subtitle),
 		series: t(d.series),
 		authors: t(d.authors.join(' ')),
-		subjects: t(d.subjects.join(' '))
+		subjects: t(d.subjects.join(' ')),
+		publisher: t(d.publisher),
+		place: t(d.place),
+		edition: t(d.edition),
+		// "336.2 KEM p": its parts and the whole, like an identifier.
+		callnumber: d.callNumber ? identifierTerms(d.callNumber).join(' ') : ''
 	};
 }
 

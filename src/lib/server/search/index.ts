@@ -11,11 +11,11 @@ import { log } from '../log.ts';
 import { isStaff, visibleTo, type Viewer } from '../access.ts';
 import { hydrate } from '../catalog/publications.ts';
 import type { FacetCount, Publication, PublicationType } from '../../types.ts';
-import { fold, queryStems, STOP_WORDS, stemEnglish, stemIndonesian, tokenize } from './analyze.js';
+import { fold, queryStems, STOP_WORDS, stemEnglish, stemIndonesian } from './analyze.js';
 import { INDEX_FORMAT } from './build.js';
 import { catalogFingerprint } from './source.js';
-import { readVocabulary } from './text.js';
-import { expand } from './synonyms.ts';
+import { PAGE_ROWID, readVocabulary } from './text.js';
+import { expansions } from './synonyms.ts';
 import * as events from '../events.ts';
 
 /**
@@ -102,6 +102,11 @@ export interface SearchResult {
 	pageSize: number;
 	hits: SearchHit[];
 	facets: Record<'type' | 'year' | 'subject' | 'series' | 'language' | 'access', FacetCount[]>;
+	/**
+	 * True when the results are the records matching every query word (after stemming, synonyms
+	 * and typo tolerance); false when none does and the results are those matching some words.
+	 */
+	matchedAll: boolean;
 	/** A corrected query when nothing was found and a correction finds something. */
 	didYouMean: string | null;
 	/** The query words the results were matched on (stems), for highlighting in the reader. */
@@ -390,6 +395,7 @@ export async function stop(graceMs = 2000): Promise<{ interrupted: boolean }> {
 	reader = null;
 	readerFile = null;
 	textQuery = null;
+	pageQueries = null;
 	return { interrupted };
 }
 
@@ -406,6 +412,17 @@ interface Group {
 	exact: Set<string>;
 	prefix: string | null;
 	fuzzy: string[];
+	/** A field-scoped word (advanced search) counts only when found in these metadata fields. */
+	fields?: Field[];
+}
+
+/**
+ * A synonym phrase of the query (`state property` for `barang milik negara`): a record that
+ * matches every one of its words counts as matching the typed words it `covers`.
+ */
+interface Synonym {
+	words: Group[];
+	covers: Group[];
 }
 
 /** Turns what a person typed into plain words: Lunr syntax (`:`, `~`, `^`, `+`, `-`) is not special. */
@@ -442,7 +459,7 @@ function levenshtein1(a: string, b: string): boolean {
 	return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
-type Field = 'title' | 'authors' | 'subjects' | 'identifiers';
+type Field = 'title' | 'authors' | 'subjects' | 'identifiers' | 'callnumber';
 
 /** Lunr treats a present-but-undefined `fields` as "no field": leave the key out instead. */
 function scope(fields: Field[] | undefined): { fields?: Field[] } {
@@ -453,7 +470,19 @@ function scope(fields: Field[] | undefined): { fields?: Field[] } {
 interface Plan {
 	clauses: { fields?: Field[]; groups: Group[] }[];
 	/** Synonym expansions of the free-text query: optional, weaker. */
-	synonyms: Group[];
+	synonyms: Synonym[];
+}
+
+const queryStemCache = new Map<string, string[]>();
+/** The stems of a typed word, memoised: the same words are searched again and again. */
+function stemsOfQueryWord(word: string): string[] {
+	let s = queryStemCache.get(word);
+	if (!s) {
+		s = queryStems(word);
+		if (queryStemCache.size > 50_000) queryStemCache.clear();
+		queryStemCache.set(word, s);
+	}
+	return s;
 }
 
 function plan(params: SearchParams): Plan {
@@ -462,23 +491,27 @@ function plan(params: SearchParams): Plan {
 	if (params.title) raw.push({ text: params.title, fields: ['title'] });
 	if (params.author) raw.push({ text: params.author, fields: ['authors'] });
 	if (params.subject) raw.push({ text: params.subject, fields: ['subjects'] });
-	if (params.number) raw.push({ text: params.number, fields: ['identifiers'] });
+	if (params.number) raw.push({ text: params.number, fields: ['identifiers', 'callnumber'] });
 	const out: Plan = { clauses: [], synonyms: [] };
 	for (const clause of raw) {
 		const groups: Group[] = [];
 		const ws = words(clause.text);
 		const meaningful = ws.filter((w) => !STOP_WORDS.has(w.word) || w.prefix);
+		const typed: { word: string; group: Group }[] = [];
 		for (const { word, prefix } of meaningful.length ? meaningful : ws) {
-			const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
+			const group: Group = { exact: new Set(), prefix: null, fuzzy: [], fields: clause.fields };
 			groups.push(group);
+			typed.push({ word, group });
 			if (prefix) {
 				group.prefix = word;
 				continue;
 			}
 			const stems = clause.fields?.includes('identifiers')
 				? [word.replace(/-/g, '')]
-				: queryStems(word);
+				: [...stemsOfQueryWord(word)];
 			if (word.includes('-')) stems.push(...word.split('-').map((p) => stemIndonesian(p)));
+			// An ISBN or ISSN typed with hyphens is also indexed whole (see identifierTerms).
+			if (word.includes('-') && /\d/.test(word)) stems.push(word.replace(/-/g, ''));
 			for (const s of new Set(stems)) {
 				group.exact.add(s);
 				if (s.length >= FUZZY_MIN_LENGTH && s.length <= FUZZY_MAX_LENGTH && !/^\d+$/.test(s))
@@ -487,13 +520,17 @@ function plan(params: SearchParams): Plan {
 		}
 		out.clauses.push({ fields: clause.fields, groups });
 		if (!clause.fields) {
-			for (const phrase of expand(clause.text)) {
-				const group: Group = { exact: new Set(), prefix: null, fuzzy: [] };
-				for (const w of words(phrase)) {
+			for (const { phrase, stands } of expansions(clause.text)) {
+				const standing = new Set(stands.split(' '));
+				const covers = typed.filter((t) => standing.has(t.word)).map((t) => t.group);
+				const syn: Synonym = { words: [], covers };
+				// `state-owned property` asks for state, owned and property, as Lunr and FTS5 split it.
+				for (const w of words(phrase.replace(/-/g, ' '))) {
 					if (STOP_WORDS.has(w.word)) continue;
-					for (const s of [stemIndonesian(w.word), stemEnglish(w.word)]) group.exact.add(s);
+					const exact = new Set([stemIndonesian(w.word), stemEnglish(w.word)]);
+					syn.words.push({ exact, prefix: null, fuzzy: [] });
 				}
-				if (group.exact.size) out.synonyms.push(group);
+				if (syn.words.length && covers.length) out.synonyms.push(syn);
 			}
 		}
 	}
@@ -505,8 +542,10 @@ export interface Scored {
 	score: number;
 	/** Query words matched as typed (or by stem, prefix or one typo). */
 	direct: number;
-	/** Query words matched directly or through a synonym. */
+	/** Query words matched directly or through a synonym phrase matched in full. */
 	covered: number;
+	/** Every query word is covered: the record counts towards the all-word total. */
+	all: boolean;
 	terms: Set<string>;
 }
 
@@ -524,7 +563,7 @@ function partial(map: Map<number, Candidate>, id: number): Candidate {
 
 /** The metadata fields (Lunr): title, subtitle, series, authors, subjects, identifiers. */
 function runLunr(index: lunr.Index, p: Plan, into: Map<number, Candidate>): void {
-	const all = [...p.clauses.flatMap((c) => c.groups), ...p.synonyms];
+	const all = [...p.clauses.flatMap((c) => c.groups), ...p.synonyms.flatMap((s) => s.words)];
 	const results = index.query((query) => {
 		for (const clause of p.clauses) {
 			for (const g of clause.groups) {
@@ -541,10 +580,12 @@ function runLunr(index: lunr.Index, p: Plan, into: Map<number, Candidate>): void
 					query.term(s, { ...scope(clause.fields), editDistance: 1, boost: FUZZY_BOOST });
 			}
 		}
-		for (const g of p.synonyms) for (const s of g.exact) query.term(s, { boost: SYNONYM_BOOST });
+		for (const syn of p.synonyms)
+			for (const g of syn.words) for (const s of g.exact) query.term(s, { boost: SYNONYM_BOOST });
 	});
 	for (const r of results) {
-		const matched = Object.keys(r.matchData.metadata);
+		const metadata = r.matchData.metadata as Record<string, Record<string, unknown>>;
+		const matched = Object.keys(metadata);
 		const hit = partial(into, Number(r.ref));
 		hit.score += r.score;
 		for (const t of matched) hit.terms.add(t);
@@ -552,9 +593,10 @@ function runLunr(index: lunr.Index, p: Plan, into: Map<number, Candidate>): void
 			if (
 				matched.some(
 					(t) =>
-						g.exact.has(t) ||
-						(g.prefix && t.startsWith(g.prefix)) ||
-						g.fuzzy.some((f) => levenshtein1(f, t))
+						(!g.fields || g.fields.some((f) => Object.hasOwn(metadata[t], f))) &&
+						(g.exact.has(t) ||
+							(g.prefix && t.startsWith(g.prefix)) ||
+							g.fuzzy.some((f) => levenshtein1(f, t)))
 				)
 			)
 				hit.groups.add(g);
@@ -620,7 +662,7 @@ function runText(p: Plan, into: Map<number, Candidate>): void {
 		const near = g.fuzzy.flatMap(neighbours).filter((t) => !g.exact.has(t));
 		if (near.length) ask(g, near, null, FUZZY_BOOST);
 	}
-	for (const g of p.synonyms) ask(g, g.exact, null, SYNONYM_BOOST);
+	for (const syn of p.synonyms) for (const g of syn.words) ask(g, g.exact, null, SYNONYM_BOOST);
 }
 
 let prefixQuery: { db: SQLite.Database; stmt: SQLite.Statement } | null = null;
@@ -648,13 +690,19 @@ function score(index: lunr.Index, params: SearchParams): Map<number, Scored> {
 	const groups = p.clauses.flatMap((c) => c.groups);
 	const out = new Map<number, Scored>();
 	for (const [id, hit] of parts) {
-		const direct = groups.filter((g) => hit.groups.has(g)).length;
-		// A synonym that matched stands in for a typed word (lelang ↔ auction), but a record
-		// with the word as typed still ranks first.
-		const covered = p.synonyms.some((g) => hit.groups.has(g))
-			? Math.min(groups.length, direct + 1)
-			: direct;
-		out.set(id, { score: hit.score, direct, covered, terms: hit.terms });
+		const covered = new Set(groups.filter((g) => hit.groups.has(g)));
+		const direct = covered.size;
+		// A synonym phrase matched in full stands in for the typed words it translates
+		// (state property ↔ barang milik negara), but a record with the words as typed ranks first.
+		for (const syn of p.synonyms)
+			if (syn.words.every((w) => hit.groups.has(w))) for (const g of syn.covers) covered.add(g);
+		out.set(id, {
+			score: hit.score,
+			direct,
+			covered: covered.size,
+			all: covered.size === groups.length,
+			terms: hit.terms
+		});
 	}
 	return out;
 }
@@ -678,40 +726,44 @@ interface Row {
 	series_title: string | null;
 }
 
-/** Live metadata of the candidate records the viewer may see (chunked: SQLite caps parameters). */
+/**
+ * Live metadata of the candidate records the viewer may see: two queries whatever the number of
+ * candidates (the ids travel as one JSON array, which SQLite's parameter limit does not cap).
+ */
 async function visibleRows(
 	db: Db,
 	viewer: Viewer,
 	ids: number[]
 ): Promise<Map<number, Row & { subjects: string[] }>> {
 	const out = new Map<number, Row & { subjects: string[] }>();
-	for (let i = 0; i < ids.length; i += 500) {
-		const chunk = ids.slice(i, i + 500);
-		const rows = await db
-			.selectFrom('publications')
-			.leftJoin('series', 'series.id', 'publications.series_id')
-			.select([
-				'publications.id',
-				'publications.type',
-				'publications.year',
-				'publications.language',
-				'publications.access',
-				'publications.published_date',
-				'series.slug as series_slug',
-				'series.title as series_title'
-			])
-			.where('publications.id', 'in', chunk)
-			.where(visibleTo(viewer))
-			.execute();
-		const subjects = await db
-			.selectFrom('publication_subjects as ps')
-			.innerJoin('subjects as s', 's.id', 'ps.subject_id')
-			.select(['ps.publication_id', 's.name'])
-			.where('ps.publication_id', 'in', rows.map((r) => r.id).concat(-1))
-			.execute();
-		for (const r of rows) out.set(r.id, { ...r, subjects: [] });
-		for (const s of subjects) out.get(s.publication_id)?.subjects.push(s.name);
-	}
+	if (ids.length === 0) return out;
+	const candidates = sql<boolean>`publications.id in (select value from json_each(${JSON.stringify(ids)}))`;
+	const rows = await db
+		.selectFrom('publications')
+		.leftJoin('series', 'series.id', 'publications.series_id')
+		.select([
+			'publications.id',
+			'publications.type',
+			'publications.year',
+			'publications.language',
+			'publications.access',
+			'publications.published_date',
+			'series.slug as series_slug',
+			'series.title as series_title'
+		])
+		.where(candidates)
+		.where(visibleTo(viewer))
+		.execute();
+	for (const r of rows) out.set(r.id, { ...r, subjects: [] });
+	const subjects = await db
+		.selectFrom('publication_subjects as ps')
+		.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+		.select(['ps.publication_id', 's.name'])
+		.where(
+			sql<boolean>`ps.publication_id in (select value from json_each(${JSON.stringify(rows.map((r) => r.id))}))`
+		)
+		.execute();
+	for (const s of subjects) out.get(s.publication_id)?.subjects.push(s.name);
 	return out;
 }
 
@@ -806,40 +858,51 @@ export function highlight(text: string, terms: Set<string>): { html: string; fir
 	return { html: html + escapeHtml(text.slice(last)), first };
 }
 
-/** The pages of the current file where the matched terms occur, and a snippet around the first. */
-async function locate(
-	db: Db,
-	pub: Publication,
-	terms: Set<string>
-): Promise<{ pages: number[]; snippet: string }> {
-	const texts = await db
-		.selectFrom('page_texts')
-		.innerJoin('files', 'files.id', 'page_texts.file_id')
-		.select(['page_texts.page', 'page_texts.text'])
-		.where('files.publication_id', '=', pub.id)
-		.where('files.is_current', '=', 1)
-		.orderBy('page_texts.page')
-		.execute();
-	const pages: number[] = [];
-	const core = cores(terms);
+let pageQueries: {
+	db: SQLite.Database;
+	file: SQLite.Statement;
+	pages: SQLite.Statement;
+	text: SQLite.Statement;
+} | null = null;
+
+/**
+ * The pages of the current file where the matched terms occur (from the page-level index
+ * `search_pages`, never by re-analysing the text), and a snippet from the first of them — a page
+ * inside the document rather than the cover, which repeats the title. Only the one page the
+ * snippet comes from is read.
+ */
+function locate(pub: Publication, terms: Set<string>): { pages: number[]; snippet: string } {
+	const db = textDb();
+	const match = ftsTerms(terms);
+	let pages: number[] = [];
 	let snippet = '';
-	let coverSnippet = '';
-	for (const t of texts) {
-		// Enough pages and a snippet from inside the document: the rest would change nothing.
-		if (pages.length >= MAX_PAGES_PER_HIT && snippet) break;
-		let hasMatch = false;
-		for (const w of new Set(tokenize(t.text)))
-			if (matches(w, terms, core)) {
-				hasMatch = true;
-				break;
+	if (db && match) {
+		if (pageQueries?.db !== db)
+			pageQueries = {
+				db,
+				file: db.prepare('select id from files where publication_id = ? and is_current = 1'),
+				pages: db.prepare(
+					`select rowid from search_pages where search_pages match ? and rowid >= ? and rowid < ?
+					 order by rowid limit ${MAX_PAGES_PER_HIT + 1}`
+				),
+				text: db.prepare('select text from page_texts where file_id = ? and page = ?')
+			};
+		const q = pageQueries;
+		const file = q.file.get(pub.id) as { id: number } | undefined;
+		if (file) {
+			const found = (
+				q.pages.all(match, file.id * PAGE_ROWID, (file.id + 1) * PAGE_ROWID) as {
+					rowid: number;
+				}[]
+			).map((r) => r.rowid - file.id * PAGE_ROWID);
+			const at = found.find((n) => n !== 1) ?? found[0];
+			pages = found.slice(0, MAX_PAGES_PER_HIT);
+			if (at !== undefined) {
+				const row = q.text.get(file.id, at) as { text: string } | undefined;
+				if (row) snippet = window(row.text, terms);
 			}
-		if (!hasMatch) continue;
-		if (pages.length < MAX_PAGES_PER_HIT) pages.push(t.page);
-		// A cover repeats the title: a sentence from inside the document says more.
-		if (t.page === 1 && texts.length > 1) coverSnippet ||= window(t.text, terms);
-		else if (!snippet) snippet = window(t.text, terms);
+		}
 	}
-	snippet ||= coverSnippet;
 	if (!snippet) snippet = window(pub.abstract ?? pub.subtitle ?? pub.title, terms);
 	return { pages, snippet };
 }
@@ -905,6 +968,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		pageSize,
 		hits: [],
 		facets: { type: [], year: [], subject: [], series: [], language: [], access: [] },
+		matchedAll: true,
 		didYouMean: null,
 		terms: []
 	};
@@ -916,7 +980,11 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 
 	const scored = score(index, params);
 	const rows = await visibleRows(db, viewer, [...scored.keys()]);
-	const visible = [...rows.values()];
+	// A query's results are the records matching every word; only when no record the viewer may
+	// see (with the filters chosen) does, those matching some words are shown, and labelled.
+	const every = [...rows.values()].filter((r) => scored.get(r.id)!.all);
+	const matchedAll = every.some((r) => passes(r, params));
+	const visible = matchedAll ? every : [...rows.values()];
 	const matching = visible.filter((r) => passes(r, params));
 	const sort = params.sort ?? 'relevance';
 	const date = (r: Row) => r.published_date ?? (r.year ? `${r.year}-12-31` : '');
@@ -958,7 +1026,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		const pub = byId.get(r.id)!;
 		const s = scored.get(r.id)!;
 		for (const t of s.terms) allTerms.add(t);
-		const { pages, snippet } = await locate(db, pub, s.terms);
+		const { pages, snippet } = locate(pub, s.terms);
 		hits.push({
 			id: pub.id,
 			title: pub.title,
@@ -975,7 +1043,16 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 	// Offered when a typed word is not in the index at all, even if typo tolerance found
 	// something: the reader should see the likely spelling.
 	if (params.q.trim()) didYouMean = await correction(db, viewer, index, params);
-	return { total: matching.length, page, pageSize, hits, facets, didYouMean, terms: [...allTerms] };
+	return {
+		total: matching.length,
+		page,
+		pageSize,
+		hits,
+		facets,
+		matchedAll: matchedAll || matching.length === 0,
+		didYouMean,
+		terms: [...allTerms]
+	};
 }
 
 /**

@@ -17,7 +17,8 @@ export function* readDocs(file) {
 		);
 		const rows = db
 			.prepare(
-				`select p.id, p.language, p.title, p.subtitle, p.isbn, p.issn, p.regulation_number, s.title as series
+				`select p.id, p.language, p.title, p.subtitle, p.isbn, p.issn, p.regulation_number,
+				        p.publisher, p.place, p.edition, p.call_number, s.title as series
 				 from publications p left join series s on s.id = p.series_id order by p.id`
 			)
 			.iterate();
@@ -30,7 +31,11 @@ export function* readDocs(file) {
 				series: r.series,
 				authors: authors.all(r.id).map((/** @type {any} */ a) => a.name),
 				subjects: subjects.all(r.id).map((/** @type {any} */ s) => s.name),
-				identifiers: [r.regulation_number, r.isbn, r.issn].filter(Boolean)
+				identifiers: [r.regulation_number, r.isbn, r.issn].filter(Boolean),
+				publisher: r.publisher,
+				place: r.place,
+				edition: r.edition,
+				callNumber: r.call_number
 			};
 		}
 	} finally {

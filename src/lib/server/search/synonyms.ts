@@ -38,12 +38,24 @@ const GROUPS = SYNONYM_GROUPS.map((g) => g.map((p) => fold(p)));
  * occurring (as whole words) in the query, the group's other phrases.
  */
 export function expand(query: string): string[] {
-	const q = ` ${fold(query).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-	const out = new Set<string>();
+	return [...new Set(expansions(query).map((e) => e.phrase))];
+}
+
+/**
+ * Like `expand`, with the query phrase each expansion stands for (folded, words separated by
+ * single spaces): a record matching every word of `state property` counts as matching the typed
+ * words `barang milik negara`, so it is one of the records that match every word of the query.
+ */
+export function expansions(query: string): { phrase: string; stands: string }[] {
+	const plain = (p: string) => p.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+	const q = ` ${plain(fold(query))} `;
+	const out: { phrase: string; stands: string }[] = [];
 	for (const group of GROUPS) {
-		if (group.some((p) => q.includes(` ${p.replace(/[^\p{L}\p{N}]+/gu, ' ')} `))) {
-			for (const p of group) if (!q.includes(` ${p} `)) out.add(p);
-		}
+		const present = group.filter((p) => q.includes(` ${plain(p)} `));
+		if (present.length === 0) continue;
+		// The longest phrase found stands for the typed words (`kekayaan negara dipisahkan`, not `kekayaan negara`).
+		const stands = plain(present.reduce((a, b) => (b.length > a.length ? b : a)));
+		for (const p of group) if (!q.includes(` ${p} `)) out.push({ phrase: p, stands });
 	}
-	return [...out];
+	return out;
 }

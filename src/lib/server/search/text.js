@@ -5,7 +5,9 @@ import { terms } from './analyze.js';
 import { writeSync } from '../db/write.js';
 
 /** Bumped whenever the analysis of long texts changes, so every row is rebuilt once. */
-export const TEXT_FORMAT = 1;
+export const TEXT_FORMAT = 2;
+/** Row id of a page in `search_pages`: the file id times this, plus the page number. */
+export const PAGE_ROWID = 65536;
 /** Records analysed per write transaction: short transactions never hold up the site's writes. */
 const BATCH = 20;
 /** A larger change than this rewrites many FTS segments: merge them afterwards. */
@@ -36,6 +38,15 @@ function cachedTerms(text, lang) {
 	}
 	return out;
 }
+
+/**
+ * @typedef {object} Analysed one record's rows, ready to write
+ * @property {number} id
+ * @property {string} abstract
+ * @property {string} body
+ * @property {{ rowid: number, stems: string }[]} pages
+ * @property {string} signature
+ */
 
 /**
  * @typedef {object} SyncResult
@@ -72,36 +83,51 @@ export function syncText(file, onProgress, opts = {}) {
 		const signature = (/** @type {(typeof rows)[number]} */ r) =>
 			`${TEXT_FORMAT}|${r.language}|${r.file_id ?? ''}|${r.updated_at}`;
 		const stale = rows.filter((r) => r.signature !== signature(r));
-		const pages = db.prepare('select text from page_texts where file_id = ? order by page');
+		const pages = db.prepare('select page, text from page_texts where file_id = ? order by page');
 		const del = db.prepare('delete from search_text where rowid = ?');
 		const ins = db.prepare('insert into search_text (rowid, abstract, body) values (?, ?, ?)');
+		const files = db.prepare('select id from files where publication_id = ?');
+		const delPages = db.prepare('delete from search_pages where rowid >= ? and rowid < ?');
+		const insPage = db.prepare('insert into search_pages (rowid, stems) values (?, ?)');
 		const mark = db.prepare(
 			`insert into search_text_state (publication_id, signature) values (?, ?)
 			 on conflict (publication_id) do update set signature = excluded.signature`
 		);
-		const write = writeSync(
-			db,
-			(
-				/** @type {{ id: number, abstract: string, body: string, signature: string }[]} */ batch
-			) => {
-				for (const b of batch) {
-					del.run(b.id);
-					if (b.abstract || b.body) ins.run(b.id, b.abstract, b.body);
-					mark.run(b.id, b.signature);
-				}
+		const write = writeSync(db, (/** @type {Analysed[]} */ batch) => {
+			for (const b of batch) {
+				del.run(b.id);
+				if (b.abstract || b.body) ins.run(b.id, b.abstract, b.body);
+				// Pages of every file the record ever had: a replaced file's pages go too.
+				for (const f of /** @type {{ id: number }[]} */ (files.all(b.id)))
+					delPages.run(f.id * PAGE_ROWID, (f.id + 1) * PAGE_ROWID);
+				for (const p of b.pages) insPage.run(p.rowid, p.stems);
+				mark.run(b.id, b.signature);
 			}
-		);
+		});
 		/** @type {Set<string>} */
 		const added = new Set();
-		/** @type {{ id: number, abstract: string, body: string, signature: string }[]} */
+		/** @type {Analysed[]} */
 		let batch = [];
 		let done = 0;
 		for (const r of stale) {
-			const text =
-				r.file_id === null
-					? ''
-					: /** @type {{ text: string }[]} */ (pages.all(r.file_id)).map((p) => p.text).join('\n');
-			const body = [...new Set(cachedTerms(text, r.language))];
+			const fileId = r.file_id;
+			const pageTexts =
+				fileId === null
+					? []
+					: /** @type {{ page: number, text: string }[]} */ (pages.all(fileId)).filter(
+							(p) => p.page > 0 && p.page < PAGE_ROWID
+						);
+			/** @type {Set<string>} */
+			const all = new Set();
+			const pageRows = pageTexts.map((p) => {
+				const stems = new Set(cachedTerms(p.text, r.language));
+				for (const t of stems) all.add(t);
+				return {
+					rowid: /** @type {number} */ (fileId) * PAGE_ROWID + p.page,
+					stems: [...stems].join(' ')
+				};
+			});
+			const body = [...all];
 			const abstract = r.abstract ? cachedTerms(r.abstract, r.language) : [];
 			for (const t of body) added.add(t);
 			for (const t of abstract) added.add(t);
@@ -109,6 +135,7 @@ export function syncText(file, onProgress, opts = {}) {
 				id: r.id,
 				abstract: abstract.join(' '),
 				body: body.join(' '),
+				pages: pageRows.filter((p) => p.stems),
 				signature: signature(r)
 			});
 			if (batch.length >= BATCH) {
@@ -128,7 +155,10 @@ export function syncText(file, onProgress, opts = {}) {
 			'delete from search_text_state where publication_id not in (select id from publications)'
 		).run();
 		if (stale.length > OPTIMIZE_AFTER)
-			db.prepare(`insert into search_text (search_text) values ('optimize')`).run();
+			writeSync(db, () => {
+				db.prepare(`insert into search_text (search_text) values ('optimize')`).run();
+				db.prepare(`insert into search_pages (search_pages) values ('optimize')`).run();
+			})();
 		return { updated: done, removed, added: [...added] };
 	} finally {
 		db.close();

@@ -9,6 +9,8 @@ import type { RequestHandler } from './$types';
 /**
  * `GET /api/v1/search?q=&type=&yearFrom=&yearTo=&subject=&series=&lang=&sort=&page=&pageSize=`
  * (also `title=`, `author=`, `inSubject=`, `number=` field scopes) — only what the caller may see.
+ * `total` counts the records matching every query word; `matchedAll: false` says none does and
+ * the hits are the records matching some of the words instead.
  */
 export const GET: RequestHandler = async ({ url, locals }) => {
 	try {
@@ -24,6 +26,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 				pageSize: result.pageSize,
 				hits: result.hits.map(({ publication: _p, ...hit }) => hit),
 				facets: result.facets,
+				matchedAll: result.matchedAll,
 				didYouMean: result.didYouMean
 			},
 			{ headers: { 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Authorization' } }
