@@ -124,6 +124,10 @@ function primary(count) {
 	// The usage counter's visitor key (lib/server/reader/usage.ts): one per server start, the
 	// same in every worker, kept in memory only.
 	const visitorKey = crypto.randomBytes(32).toString('hex');
+	// Workers run this file, whichever script imported it: `npm run demo` imports start.js from
+	// demo.js, and a worker re-running demo.js would rebuild and re-seed the catalog under the
+	// server's feet.
+	cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), args: [] });
 	/** @param {'leader' | 'follower'} role */
 	const fork = (role) => {
 		const worker = cluster.fork({ PERPUSTAKAAN_ROLE: role, PERPUSTAKAAN_VISITOR_KEY: visitorKey });
