@@ -131,13 +131,25 @@ export function checkInvariants(dbFile: string, now = new Date()): InvariantChec
 }
 
 /**
- * The file store matches the database: every `files` row's stored file (and thumbnail) exists,
- * no stored file lacks a row that references it, and nothing is left in `tmp/`.
+ * The file store matches the database: every `files` row's stored file (and thumbnail) exists
+ * with its page texts, no stored file lacks a row that references it, nothing is left in `tmp/`.
  */
 export function checkStorageInvariants(dataDir: string): InvariantCheck[] {
 	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
 	let keys: string[];
+	let files: number;
+	let textless: number;
 	try {
+		files = (db.prepare('select count(*) n from files').get() as { n: number }).n;
+		// Extraction is part of the upload's one transaction: a file row never lacks page texts.
+		textless = (
+			db
+				.prepare(
+					`select count(*) n from files f
+					 where f.pages <> (select count(*) from page_texts t where t.file_id = f.id)`
+				)
+				.get() as { n: number }
+		).n;
 		keys = (
 			db
 				.prepare(
@@ -170,6 +182,7 @@ export function checkStorageInvariants(dataDir: string): InvariantCheck[] {
 			checked: stored.size,
 			violations: [...stored].filter((k) => !referenced.has(k)).length
 		},
+		{ name: 'every file row has one page text per page', checked: files, violations: textless },
 		{ name: 'no leftovers in tmp/', checked: tmp.length, violations: tmp.length }
 	];
 }

@@ -5,6 +5,7 @@ import { openReadOnly } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { CORPUS_DIR, DEMO_PASSWORD } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
+import { checkStorageInvariants } from '../../scripts/lib/invariants.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 /**
@@ -58,42 +59,16 @@ async function importAll(s: RunningServer): Promise<{ statuses: Promise<number[]
 /** Every invariant a crash must not break, checked on disk and in SQLite. */
 function checkConsistent(dataDir: string) {
 	const db = openReadOnly(dataDir);
-	const files = db
-		.prepare(
-			'select id, publication_id, pages, storage_key, thumbnail_key, (select count(*) from page_texts t where t.file_id = files.id) texts from files'
-		)
-		.all() as {
-		id: number;
-		publication_id: number;
-		pages: number;
-		storage_key: string;
-		thumbnail_key: string | null;
-		texts: number;
-	}[];
 	const crashPubs = db
 		.prepare(
 			`select id, (select count(*) from files f where f.publication_id = p.id) nfiles from publications p where title like 'Crash %'`
 		)
 		.all() as { id: number; nfiles: number }[];
 	db.close();
-	const referenced = new Set<string>();
-	for (const f of files) {
-		expect(fs.existsSync(path.join(dataDir, 'files', f.storage_key)), f.storage_key).toBe(true);
-		expect(f.texts).toBe(f.pages);
-		referenced.add(f.storage_key);
-		if (f.thumbnail_key) referenced.add(f.thumbnail_key);
-	}
+	// Every file row has its stored file and page texts, no orphan file, nothing in tmp/.
+	expect(checkStorageInvariants(dataDir).filter((i) => i.violations !== 0)).toEqual([]);
 	// A record created by an upload exists only together with its file.
 	for (const p of crashPubs) expect(p.nfiles).toBe(1);
-	const stored = fs
-		.readdirSync(path.join(dataDir, 'files'), { recursive: true, withFileTypes: true })
-		.filter((d) => d.isFile());
-	for (const d of stored) {
-		const key = path.relative(path.join(dataDir, 'files'), path.join(d.parentPath, d.name));
-		expect(referenced.has(key), `orphan ${key}`).toBe(true);
-	}
-	const tmp = path.join(dataDir, 'tmp');
-	expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
 	return crashPubs.length;
 }
 

@@ -7,6 +7,7 @@ import { copyDemoData } from '../helpers/demo.ts';
 import { CORPUS_DIR, DEMO_PASSWORD } from '../helpers/env.ts';
 import { addPublication } from '../helpers/fixtures.ts';
 import { Client } from '../helpers/http.ts';
+import { checkStorageInvariants } from '../../scripts/lib/invariants.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 /**
@@ -95,30 +96,7 @@ const cookieOf = (c: Client) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join
 
 /** Every invariant a stop must keep, checked on disk and in SQLite after the process exited. */
 function checkNothingHalfDone(dataDir: string) {
-	const db = openReadOnly(dataDir);
-	const files = db
-		.prepare(
-			'select storage_key, thumbnail_key, pages, (select count(*) from page_texts t where t.file_id = files.id) texts from files'
-		)
-		.all() as { storage_key: string; thumbnail_key: string | null; pages: number; texts: number }[];
-	db.close();
-	const referenced = new Set<string>();
-	for (const f of files) {
-		expect(fs.existsSync(path.join(dataDir, 'files', f.storage_key)), f.storage_key).toBe(true);
-		expect(f.texts).toBe(f.pages);
-		referenced.add(f.storage_key);
-		if (f.thumbnail_key) {
-			expect(fs.existsSync(path.join(dataDir, 'files', f.thumbnail_key))).toBe(true);
-			referenced.add(f.thumbnail_key);
-		}
-	}
-	const stored = fs
-		.readdirSync(path.join(dataDir, 'files'), { recursive: true, withFileTypes: true })
-		.filter((d) => d.isFile())
-		.map((d) => path.relative(path.join(dataDir, 'files'), path.join(d.parentPath, d.name)));
-	for (const key of stored) expect(referenced.has(key), `orphan ${key}`).toBe(true);
-	const tmp = path.join(dataDir, 'tmp');
-	expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
+	expect(checkStorageInvariants(dataDir).filter((i) => i.violations !== 0)).toEqual([]);
 	// Checkpointed: the write-ahead log is gone or empty, the database file stands alone.
 	const wal = path.join(dataDir, 'perpustakaan.sqlite-wal');
 	expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
