@@ -199,11 +199,24 @@ export async function findById(db: Db, viewer: Viewer, id: number): Promise<Publ
 	return pub;
 }
 
-/** The raw access facts of a publication (for routes serving its content). */
+/**
+ * The raw access facts of a publication, for whatever serves its content or acts on it (reader
+ * routes, circulation): what the policy needs plus the few columns those callers use.
+ */
 export async function accessFacts(db: Db, id: number) {
 	return db
 		.selectFrom('publications')
-		.select(['id', 'access', 'status', 'embargo_until', 'downloadable', 'digital_copies', 'title'])
+		.select([
+			'id',
+			'type',
+			'access',
+			'status',
+			'embargo_until',
+			'downloadable',
+			'digital_copies',
+			'call_number',
+			'title'
+		])
 		.where('id', '=', id)
 		.executeTakeFirst();
 }

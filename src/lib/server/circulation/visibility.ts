@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { canSeePublication, type AccessFacts, type Viewer } from '../access.ts';
 import { refused } from './tx.ts';
+import { accessFacts } from '../catalog/publications.ts';
 
 /**
  * Circulation asks the access policy (`canSeePublication`, nothing of its own) before it says
@@ -34,15 +35,6 @@ export async function actingViewer(db: Kysely<Database>, userId: number | null):
 	return u && u.active === 1 ? { id: u.id, role: u.role } : null;
 }
 
-/** A publication's access facts and what circulation needs of it, or undefined. */
-function facts(db: Kysely<Database>, publicationId: number) {
-	return db
-		.selectFrom('publications')
-		.select(['id', 'type', 'access', 'status', 'embargo_until', 'digital_copies', 'call_number'])
-		.where('id', '=', publicationId)
-		.executeTakeFirst();
-}
-
 /**
  * The publication if the viewer may see it; otherwise the 404 a missing record gets. Circulation
  * entry points call this before any other check.
@@ -53,7 +45,7 @@ export async function visiblePublication(
 	publicationId: number,
 	now: Date
 ) {
-	const row = await facts(db, publicationId);
+	const row = await accessFacts(db, publicationId);
 	if (!row || !canSeePublication(viewer, row, now)) throw publicationNotFound();
 	return row;
 }
@@ -65,7 +57,7 @@ export async function isVisible(
 	publicationId: number,
 	now: Date
 ): Promise<boolean> {
-	const row = await facts(db, publicationId);
+	const row = await accessFacts(db, publicationId);
 	return !!row && canSeePublication(viewer, row, now);
 }
 

@@ -254,16 +254,21 @@ function followSnapshot(): void {
 		if (!loaded) return;
 		snapshotMtime = mtime;
 		loadVocabulary();
-		Object.assign(state, {
-			index: loaded.index,
-			fingerprint: loaded.fingerprint,
-			builtAt: loaded.builtAt,
-			docs: loaded.docs,
-			error: null
-		});
+		adopt(loaded);
 	} catch (err) {
 		state.error = String(err);
 	}
+}
+
+/** Serves queries from a snapshot just loaded (built here, or by the leader process). */
+function adopt(loaded: NonNullable<ReturnType<typeof loadSnapshot>>): void {
+	Object.assign(state, {
+		index: loaded.index,
+		fingerprint: loaded.fingerprint,
+		builtAt: loaded.builtAt,
+		docs: loaded.docs,
+		error: null
+	});
 }
 
 /** Starts a rebuild in a worker thread (or queues one if a build is running). */
@@ -296,13 +301,7 @@ export function rebuild(): void {
 				else loadVocabulary();
 				const loaded = loadSnapshot();
 				if (loaded) {
-					Object.assign(state, {
-						index: loaded.index,
-						fingerprint: loaded.fingerprint,
-						builtAt: loaded.builtAt,
-						docs: loaded.docs,
-						error: null
-					});
+					adopt(loaded);
 					state.lastBuildMs = m.ms ?? null;
 					log.info({ docs: m.docs, ms: m.ms }, 'search index rebuilt');
 				}
@@ -353,13 +352,7 @@ export function init(options: { build?: boolean } = {}): void {
 	if (builds) {
 		loadVocabulary();
 		const loaded = loadSnapshot();
-		if (loaded)
-			Object.assign(state, {
-				index: loaded.index,
-				fingerprint: loaded.fingerprint,
-				builtAt: loaded.builtAt,
-				docs: loaded.docs
-			});
+		if (loaded) adopt(loaded);
 	}
 	checkFreshness();
 	if (!timer) {
