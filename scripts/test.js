@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in one command, ending with the one line CI reads:
 //   tests: N passed, M failed
-// 1. makes sure Debian's Chromium is there (installs it with apt-get when root),
+// 1. makes sure the Debian tools the tests drive are there (Chromium, xmllint, jing, the
+//    HTTP::OAI harvester; installs them with apt-get when root),
 // 2. quality gates: svelte-check, ESLint, Prettier,
 // 3. builds the production bundle (browser and HTTP tests run against it),
 // 4. runs unit, integration (server) and browser (e2e) tests with Vitest.
@@ -37,27 +38,41 @@ function finish() {
 	process.exit(failed > 0 ? 1 : 0);
 }
 
-// 1. Chromium
-if (!fs.existsSync(chromium)) {
+// 1. System tools the tests drive (Debian packages): installed with apt-get when missing and root.
+const tools = [
+	{ file: chromium, packages: ['chromium', 'fonts-liberation'], why: 'browser tests' },
+	{
+		file: '/usr/bin/xmllint',
+		packages: ['libxml2-utils'],
+		why: 'XML Schema validation (OAI-PMH, Dublin Core)'
+	},
+	{ file: '/usr/bin/jing', packages: ['jing'], why: 'RELAX NG validation (OPDS 1.2)' },
+	{
+		file: '/usr/share/perl5/HTTP/OAI.pm',
+		packages: ['libhttp-oai-perl'],
+		why: 'a real OAI-PMH harvester'
+	}
+];
+const missing = tools.filter((t) => !fs.existsSync(t.file));
+if (missing.length) {
+	const packages = missing.flatMap((t) => t.packages);
 	if (process.getuid?.() === 0) {
 		const ok =
-			run('installing Debian chromium (apt-get update)', 'apt-get', ['update', '-qq']) &&
-			run(
-				'installing Debian chromium',
-				'apt-get',
-				['install', '-y', '-qq', 'chromium', 'fonts-liberation'],
-				{
-					env: { ...env, DEBIAN_FRONTEND: 'noninteractive' }
-				}
+			run('installing Debian packages (apt-get update)', 'apt-get', ['update', '-qq']) &&
+			run(`installing ${packages.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...packages], {
+				env: { ...env, DEBIAN_FRONTEND: 'noninteractive' }
+			});
+		const still = missing.filter((t) => !fs.existsSync(t.file));
+		if (!ok || still.length) {
+			console.error(
+				`Could not install ${still.map((t) => t.packages.join(' ')).join(', ') || packages.join(' ')} with apt-get.`
 			);
-		if (!ok || !fs.existsSync(chromium)) {
-			console.error('Could not install chromium with apt-get; browser tests cannot run.');
 			failed++;
 			finish();
 		}
 	} else {
 		console.error(
-			`Chromium is missing at ${chromium}. Install it with:\n  sudo apt-get update && sudo apt-get install -y chromium fonts-liberation\n(or set CHROMIUM_PATH to a Chromium binary), then run npm test again.`
+			`Missing system tools:\n${missing.map((t) => `  ${t.file} (${t.why})`).join('\n')}\nInstall them with:\n  sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n(CHROMIUM_PATH may point at another Chromium binary), then run npm test again.`
 		);
 		failed++;
 		finish();
