@@ -5,7 +5,7 @@ import { terms } from './analyze.js';
 import { writeSync } from '../db/write.js';
 
 /** Bumped whenever the analysis of long texts changes, so every row is rebuilt once. */
-export const TEXT_FORMAT = 2;
+export const TEXT_FORMAT = 3;
 /** Row id of a page in `search_pages`: the file id times this, plus the page number. */
 export const PAGE_ROWID = 65536;
 /** Records analysed per write transaction: short transactions never hold up the site's writes. */
@@ -46,6 +46,8 @@ function cachedTerms(text, lang) {
  * @property {string} body
  * @property {{ rowid: number, stems: string }[]} pages
  * @property {string} signature
+ * @property {number} abstractTerms stems in the abstract (BM25's length, see text-engine.ts)
+ * @property {number} bodyTerms distinct stems of the text
  */
 
 /**
@@ -90,8 +92,10 @@ export function syncText(file, onProgress, opts = {}) {
 		const delPages = db.prepare('delete from search_pages where rowid >= ? and rowid < ?');
 		const insPage = db.prepare('insert into search_pages (rowid, stems) values (?, ?)');
 		const mark = db.prepare(
-			`insert into search_text_state (publication_id, signature) values (?, ?)
-			 on conflict (publication_id) do update set signature = excluded.signature`
+			`insert into search_text_state (publication_id, signature, abstract_terms, body_terms)
+			 values (?, ?, ?, ?)
+			 on conflict (publication_id) do update set signature = excluded.signature,
+			   abstract_terms = excluded.abstract_terms, body_terms = excluded.body_terms`
 		);
 		const write = writeSync(db, (/** @type {Analysed[]} */ batch) => {
 			for (const b of batch) {
@@ -101,7 +105,7 @@ export function syncText(file, onProgress, opts = {}) {
 				for (const f of /** @type {{ id: number }[]} */ (files.all(b.id)))
 					delPages.run(f.id * PAGE_ROWID, (f.id + 1) * PAGE_ROWID);
 				for (const p of b.pages) insPage.run(p.rowid, p.stems);
-				mark.run(b.id, b.signature);
+				mark.run(b.id, b.signature, b.abstractTerms, b.bodyTerms);
 			}
 		});
 		/** @type {Set<string>} */
@@ -136,7 +140,9 @@ export function syncText(file, onProgress, opts = {}) {
 				abstract: abstract.join(' '),
 				body: body.join(' '),
 				pages: pageRows.filter((p) => p.stems),
-				signature: signature(r)
+				signature: signature(r),
+				abstractTerms: abstract.length,
+				bodyTerms: body.length
 			});
 			if (batch.length >= BATCH) {
 				write(batch);

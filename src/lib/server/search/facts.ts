@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import { canSeePublication, type Viewer } from '../access.ts';
+import { clock } from '../clock.ts';
+import type { FacetCount, PublicationType } from '../../types.ts';
+import { fold } from './analyze.js';
+
+/**
+ * What search needs to know about every record to filter, count and facet its candidates: the
+ * access facts the policy decides on, and the facet fields. Kept in memory per catalog version
+ * (the counter every catalog write bumps, migration 0005) and read again, whole, when it changes:
+ * a search then checks the policy and counts facets over thousands of candidates without asking
+ * SQLite for each — the cost that grew with the number of matching records (issue #12).
+ *
+ * The policy is not copied here: visibility is `canSeePublication` of the access module, asked
+ * for each candidate with these facts, so the rule stays in one place.
+ */
+export interface RecordFacts {
+	id: number;
+	type: PublicationType;
+	year: number | null;
+	language: string;
+	access: 'public' | 'internal' | 'restricted';
+	status: 'draft' | 'published' | 'withdrawn';
+	embargo_until: string | null;
+	digital_copies: number;
+	published_date: string | null;
+	series_slug: string | null;
+	series_title: string | null;
+	subjects: string[];
+	/** The subjects folded, for the subject filter. */
+	subjectKeys: string[];
+}
+
+/** The filters of a search (the facets a reader chose). */
+export interface Filters {
+	types?: PublicationType[];
+	yearFrom?: number;
+	yearTo?: number;
+	subjectFilter?: string;
+	series?: string;
+	language?: string;
+	access?: string;
+}
+
+export type FacetName = 'type' | 'year' | 'subject' | 'series' | 'language' | 'access';
+
+let cache: { version: number; byId: Map<number, RecordFacts> } | null = null;
+let loading: Promise<Map<number, RecordFacts>> | null = null;
+
+/** The facts of every record, as of the current catalog version. */
+export async function recordFacts(db: Db): Promise<Map<number, RecordFacts>> {
+	const row = await db
+		.selectFrom('catalog_version')
+		.select('version')
+		.where('id', '=', 1)
+		.executeTakeFirst();
+	const version = row?.version ?? 0;
+	if (cache && cache.version === version) return cache.byId;
+	// Concurrent searches after a change share one read.
+	loading ??= load(db, version).finally(() => (loading = null));
+	return loading;
+}
+
+async function load(db: Db, version: number): Promise<Map<number, RecordFacts>> {
+	const rows = await db
+		.selectFrom('publications')
+		.leftJoin('series', 'series.id', 'publications.series_id')
+		.select([
+			'publications.id',
+			'publications.type',
+			'publications.year',
+			'publications.language',
+			'publications.access',
+			'publications.status',
+			'publications.embargo_until',
+			'publications.digital_copies',
+			'publications.published_date',
+			'series.slug as series_slug',
+			'series.title as series_title'
+		])
+		.execute();
+	const byId = new Map<number, RecordFacts>();
+	for (const r of rows) byId.set(r.id, { ...r, subjects: [], subjectKeys: [] });
+	const subjects = await db
+		.selectFrom('publication_subjects as ps')
+		.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+		.select(['ps.publication_id', 's.name'])
+		.orderBy(sql`ps.publication_id, ps.position`)
+		.execute();
+	for (const s of subjects) {
+		const f = byId.get(s.publication_id);
+		if (!f) continue;
+		f.subjects.push(s.name);
+		f.subjectKeys.push(fold(s.name));
+	}
+	cache = { version, byId };
+	return byId;
+}
+
+/**
+ * The candidates the viewer may see, with their facts: the access policy asked for each one.
+ * Records the facts do not know (created after the version was read) are left out, as if the
+ * search had run a moment earlier.
+ */
+export function visibleFacts(
+	facts: Map<number, RecordFacts>,
+	viewer: Viewer,
+	ids: Iterable<number>
+): RecordFacts[] {
+	const now = clock();
+	const out: RecordFacts[] = [];
+	for (const id of ids) {
+		const f = facts.get(id);
+		if (f && canSeePublication(viewer, f, now)) out.push(f);
+	}
+	return out;
+}
+
+/** Does the record pass the chosen filters (all of them, or all but the facet `except`)? */
+export function passes(r: RecordFacts, p: Filters, except?: FacetName): boolean {
+	if (except !== 'type' && p.types?.length && !p.types.includes(r.type)) return false;
+	if (except !== 'year' && p.yearFrom !== undefined && (r.year === null || r.year < p.yearFrom))
+		return false;
+	if (except !== 'year' && p.yearTo !== undefined && (r.year === null || r.year > p.yearTo))
+		return false;
+	if (except !== 'subject' && p.subjectFilter && !r.subjectKeys.includes(fold(p.subjectFilter)))
+		return false;
+	if (except !== 'series' && p.series && r.series_slug !== p.series) return false;
+	if (except !== 'language' && p.language && r.language !== p.language) return false;
+	if (except !== 'access' && p.access && r.access !== p.access) return false;
+	return true;
+}
+
+const FACET_KEYS: Record<FacetName, (r: RecordFacts) => (string | null)[]> = {
+	type: (r) => [r.type],
+	year: (r) => [r.year === null ? null : String(r.year)],
+	subject: (r) => r.subjects,
+	series: (r) => [r.series_slug],
+	language: (r) => [r.language],
+	access: (r) => [r.access]
+};
+
+/**
+ * One facet's counts over the records, each counted when it passes every other chosen filter
+ * (so choosing a type still shows the other types' counts). Years newest first; the others by
+ * count, at most 30.
+ */
+export function facetCounts(rows: RecordFacts[], p: Filters, name: FacetName): FacetCount[] {
+	const key = FACET_KEYS[name];
+	const counts = new Map<string, number>();
+	const labels = new Map<string, string>();
+	for (const r of rows) {
+		if (!passes(r, p, name)) continue;
+		for (const k of key(r)) {
+			if (k === null) continue;
+			counts.set(k, (counts.get(k) ?? 0) + 1);
+			if (name === 'series' && r.series_title) labels.set(k, r.series_title);
+		}
+	}
+	const list: FacetCount[] = [...counts].map(([value, count]) =>
+		name === 'series' ? { value, count, label: labels.get(value) ?? value } : { value, count }
+	);
+	return name === 'year'
+		? list.sort((a, b) => Number(b.value) - Number(a.value))
+		: list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 30);
+}
