@@ -130,7 +130,7 @@ export async function* exportCsv(
 		last = rows[rows.length - 1].id;
 		const ids = rows.map((r) => r.id);
 		const [pubs, files, items] = await Promise.all([
-			hydrate(db, rows),
+			hydrate(db, rows, viewer),
 			db
 				.selectFrom('files')
 				.select(['publication_id', 'original_name', 'sha256'])
