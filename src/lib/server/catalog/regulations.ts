@@ -247,6 +247,21 @@ export async function setRelations(
 	if (cycle.rows.length > 0) throw refused('validation.relationCycle');
 }
 
+/**
+ * Every regulation record (id, number, title), newest first, for the cataloguing form's
+ * relation suggestions. Staff only — it lists records of every status and access level.
+ */
+export async function regulationOptions(db: Db, limit = 5000) {
+	const rows = await db
+		.selectFrom('publications')
+		.select(['id', 'regulation_number as number', 'title'])
+		.where('type', '=', 'regulation')
+		.orderBy('id', 'desc')
+		.limit(limit)
+		.execute();
+	return rows;
+}
+
 /** One Dublin Core statement: element (`dc:type`, ...) and its text value. */
 export interface DcStatement {
 	element:
