@@ -262,6 +262,11 @@ export async function regulationOptions(db: Db, limit = 5000) {
 	return rows;
 }
 
+// #14 lead: the OAI-PMH part's oai_dc records and the feeds add `dublinCoreRegulation(
+// pub.regulation)` for regulations; the record page's JSON-LD (cite part) merges
+// `jsonLdLegislation(pub.regulation, absoluteUrl)`. `pub` must be hydrated for the same viewer
+// the output is for (anonymous for public feeds: `hydrate(db, rows)`'s default).
+
 /** One Dublin Core statement: element (`dc:type`, ...) and its text value. */
 export interface DcStatement {
 	element:
