@@ -57,7 +57,7 @@ function explain(r: Reason): string {
 	const fields = Object.entries(r.fields ?? {})
 		// UploadRefused repeats its own message under `file`.
 		.filter(([, key]) => key !== r.key)
-		.map(([field, key]) => `${field}: ${t(key)}`);
+		.map(([field, key]) => `${field}: ${t(key, r.params)}`);
 	// The web's "the data sent is not valid" reads oddly for a file: say which metadata.
 	const message = r.key === 'error.invalid' ? t('import.invalid') : t(r.key, r.params);
 	return fields.length > 0 ? `${message} (${fields.join('; ')})` : message;

@@ -116,6 +116,7 @@ async function main(): Promise<void> {
 	// PDFs are inspected in the worker pool a batch at a time (both cores busy) and committed in
 	// catalog order, so record ids are the same on every run.
 	const BATCH = pdf.POOL_SIZE * 2;
+	const idOf = new Map<string, number>();
 	for (let start = 0; start < catalog.length; start += BATCH) {
 		const batch = catalog.slice(start, start + BATCH);
 		const inspected = await Promise.all(
@@ -125,13 +126,14 @@ async function main(): Promise<void> {
 		);
 		for (const [j, rec] of batch.entries()) {
 			const input = validatePublication(
-				{ ...rec, series: rec.series?.slug ?? null, issue: rec.issueNumber },
+				{ ...rec, series: rec.series?.slug ?? null, issue: rec.issueNumber, relations: [] },
 				new Date(Date.UTC(2026, 0, 1))
 			);
 			if (!input.ok)
 				throw new Error(`demo record ${rec.key} is invalid: ${JSON.stringify(input.errors)}`);
 			const committed = await ingest.commit(db, inspected[j], { metadata: input.value }, actor);
 			pages += committed.pages;
+			idOf.set(rec.key, committed.publicationId);
 			for (const c of rec.copies) {
 				await records.addItem(db, committed.publicationId, {
 					barcode: c.barcode,
@@ -149,6 +151,11 @@ async function main(): Promise<void> {
 		}
 	}
 	if (process.stdout.isTTY) process.stdout.write('\n');
+	// Relations between regulations, once every record exists (a target may come later in the
+	// catalogue): through the same update librarians use, so they are validated and audited.
+	for (const rec of catalog)
+		if (rec.relations?.length)
+			await records.update(db, idOf.get(rec.key)!, { relations: rec.relations }, actor);
 	const seconds = ((performance.now() - started) / 1000).toFixed(1);
 	console.log(
 		`Demo catalog ready in ${seconds}s: ${catalog.length} publications, ${pages} pages, ${copies} copies.`

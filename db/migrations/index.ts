@@ -6,6 +6,7 @@ import * as m0004 from './0004_search_text.ts';
 import * as m0005 from './0005_catalog_version.ts';
 import * as m0006 from './0006_search_pages.ts';
 import * as m0007 from './0007_search_lengths.ts';
+import * as m0008 from './0008_regulations.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
 	'0004_search_text': m0004,
 	'0005_catalog_version': m0005,
 	'0006_search_pages': m0006,
-	'0007_search_lengths': m0007
+	'0007_search_lengths': m0007,
+	'0008_regulations': m0008
 };

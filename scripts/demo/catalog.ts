@@ -94,6 +94,17 @@ export interface DemoRecord {
 	isbn: string | null;
 	issn: string | null;
 	regulationNumber: string | null;
+	/** Regulations only (JDIHN facts): kind code, dates, place, field of law. */
+	regulationKind?: string;
+	enactedDate?: string;
+	promulgatedDate?: string;
+	enactedPlace?: string;
+	legalField?: string;
+	/**
+	 * Regulations only: `amends:<number>` / `revokes:<number>`. The seed sets them once every
+	 * record exists, as a target may come later in the catalogue.
+	 */
+	relations?: string[];
 	series: DemoSeries | null;
 	volume: number | null;
 	issueNumber: number | null;
@@ -710,6 +721,8 @@ interface RegulationSpec {
 	status?: RecordStatus;
 	/** Regulation revoked by this one, cited in the closing chapter. */
 	revokes?: string;
+	/** Catalogued regulations this one amends / revokes (`amends:<number>`, `revokes:<number>`). */
+	relations?: string[];
 }
 
 const REGULATIONS: readonly RegulationSpec[] = [
@@ -732,7 +745,8 @@ const REGULATIONS: readonly RegulationSpec[] = [
 		date: '2020-12-22',
 		topics: ['lelang', 'hukum'],
 		subjects: ['Lelang', 'Hukum'],
-		revokes: 'Peraturan Menteri Keuangan Nomor 27/PMK.06/2016 tentang Petunjuk Pelaksanaan Lelang'
+		revokes: 'Peraturan Menteri Keuangan Nomor 27/PMK.06/2016 tentang Petunjuk Pelaksanaan Lelang',
+		relations: ['revokes:PMK 27/PMK.06/2016']
 	},
 	{
 		key: 'pmk-240-2016',
@@ -751,7 +765,10 @@ const REGULATIONS: readonly RegulationSpec[] = [
 		about: 'Tata Cara Pelaksanaan Pemindahtanganan Barang Milik Negara',
 		date: '2016-07-04',
 		topics: ['bmn', 'lelang'],
-		subjects: ['Barang Milik Negara', 'Hukum']
+		subjects: ['Barang Milik Negara', 'Hukum'],
+		// The older omnibus rule, kept (withdrawn) for the history of the regulation: the
+		// relation exists but the public sees neither it nor the revoked record.
+		relations: ['revokes:PMK 96/PMK.06/2007']
 	},
 	{
 		key: 'pmk-115-2020',
@@ -798,7 +815,8 @@ const REGULATIONS: readonly RegulationSpec[] = [
 		about: 'Layanan Pengelolaan Barang Milik Negara secara Elektronik',
 		date: '2022-10-10',
 		topics: ['digital', 'bmn'],
-		subjects: ['Barang Milik Negara', 'Teknologi Informasi', 'Pelayanan Publik']
+		subjects: ['Barang Milik Negara', 'Teknologi Informasi', 'Pelayanan Publik'],
+		relations: ['amends:PMK 181/PMK.06/2016']
 	},
 	{
 		key: 'per-2-kn-2020',
@@ -857,6 +875,38 @@ const EXTRA_REGULATIONS: readonly RegulationSpec[] = [
 		status: 'draft'
 	}
 ];
+
+/**
+ * A regulation catalogued late (it comes last, so the ids of every other demo record stay as
+ * they were): the lelang rule PMK 213/PMK.06/2020 revokes, still public, so its page shows
+ * "Dicabut oleh".
+ */
+const LATE_REGULATIONS: readonly RegulationSpec[] = [
+	{
+		key: 'pmk-27-2016',
+		kind: 'PMK',
+		number: '27/PMK.06/2016',
+		about: 'Petunjuk Pelaksanaan Lelang',
+		date: '2016-02-19',
+		topics: ['lelang', 'hukum'],
+		subjects: ['Lelang', 'Hukum']
+	}
+];
+
+/** Field of law (bidang hukum) of a regulation, by main topic. */
+const LEGAL_FIELD: Readonly<Partial<Record<TopicId, string>>> = {
+	rb: 'Hukum Administrasi Negara',
+	digital: 'Hukum Administrasi Negara',
+	lelang: 'Hukum Perdata',
+	piutang: 'Hukum Keuangan Negara'
+};
+
+/** A date `days` after an ISO date, as `YYYY-MM-DD`. */
+function addDays(date: string, days: number): string {
+	const d = new Date(`${date}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + days);
+	return d.toISOString().slice(0, 10);
+}
 
 /** Statutory basis cited under "Menimbang" huruf a, by main topic. */
 const LEGAL_BASIS: Readonly<Partial<Record<TopicId, string>>> = {
@@ -1094,6 +1144,18 @@ function buildRegulation(spec: RegulationSpec): DemoRecord {
 		abstract,
 		subjects: [...spec.subjects],
 		regulationNumber: spec.number === null ? null : isPmk ? `PMK ${spec.number}` : spec.number,
+		regulationKind: isPmk ? 'PMK' : 'Perdirjen',
+		...(spec.number === null
+			? {}
+			: {
+					enactedDate: spec.date,
+					enactedPlace: 'Jakarta',
+					// A PMK is promulgated in the Berita Negara a few days after it is signed; a
+					// Director General's regulation is not promulgated.
+					...(isPmk ? { promulgatedDate: addDays(spec.date, 1 + (year % 3)) } : {})
+				}),
+		legalField: LEGAL_FIELD[main] ?? 'Hukum Keuangan Negara',
+		relations: spec.relations,
 		access: spec.access ?? 'public',
 		status: spec.status ?? 'published',
 		sections
@@ -2290,7 +2352,8 @@ export function buildDemoCatalog(): DemoRecord[] {
 		...buildArticles(),
 		// Not (yet) visible to the public: withdrawn, drafts, embargoed.
 		...EXTRA_REGULATIONS.map(buildRegulation),
-		...EXTRA_STUDIES.map(buildStudy)
+		...EXTRA_STUDIES.map(buildStudy),
+		...LATE_REGULATIONS.map(buildRegulation)
 	];
 
 	const seen = new Set<string>();

@@ -1,3 +1,5 @@
+import type { RegulationFacts } from './regulations.ts';
+
 /**
  * Shapes shared by the server and the UI. Table rows never leave `lib/server`; these are what
  * pages, components and the JSON API see.
@@ -65,6 +67,8 @@ export interface Publication {
 	copies: number;
 	/** Concurrent digital copies lent for a restricted record (0 = not lendable). */
 	digitalCopies: number;
+	/** JDIHN facts of a regulation (type `regulation`), as the viewer may see them; else null. */
+	regulation: RegulationFacts | null;
 	createdAt: string;
 	updatedAt: string;
 }

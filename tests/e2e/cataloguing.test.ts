@@ -2,12 +2,14 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
+import { publicationId } from '../helpers/db.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 
 /** A librarian catalogues a PDF end to end in Chromium; the public then finds it. */
 let browser: Browser;
 let page: Page;
 const base = inject('baseUrl');
+const dataDir = inject('dataDir');
 const TITLE = 'Laporan Uji Penatausahaan Aset Daerah';
 
 /** A three-page PDF whose document info carries the title and author the form should pre-fill. */
@@ -101,6 +103,39 @@ describe('cataloguing in the browser', () => {
 		await visitor.waitForURL(`${base}/publications/${id}`);
 		expect(await visitor.getByTestId('publication-detail').textContent()).toContain(
 			'978-602-8023-62-7'
+		);
+		await visitor.context().close();
+	});
+
+	it('a librarian adds a regulation that revokes another; the public page of the revoked one says so', async () => {
+		const target = publicationId(dataDir, `regulation_number = 'PMK 83/PMK.06/2016'`);
+		const title =
+			'Peraturan Menteri Keuangan Nomor 77/PMK.06/2025 tentang Pemusnahan dan Penghapusan Barang Milik Negara';
+		// Still signed in as the librarian from the first step.
+		await page.goto('/staff/publications/new');
+		await page.getByTestId('publication-form').waitFor();
+		await page.locator('select[name=type]').selectOption('regulation');
+		await page.getByTestId('regulation-fieldset').waitFor();
+		await page.getByTestId('field-title').fill(title);
+		await page.locator('input[name=regulationNumber]').fill('PMK 77/PMK.06/2025');
+		await page.getByTestId('field-regulationKind').selectOption('PMK');
+		await page.getByTestId('field-enactedDate').fill('2025-05-20');
+		await page.getByTestId('relation-kind').first().selectOption('revokes');
+		await page.getByTestId('relation-target').first().fill('PMK 83/PMK.06/2016');
+		await page.getByTestId('field-status').selectOption('published');
+		await page.getByTestId('save-publication').click();
+		await page.waitForURL(/\/staff\/publications\/\d+\?created=1$/);
+		const id = Number(/publications\/(\d+)/.exec(page.url())![1]);
+
+		const visitor = await (await browser.newContext({ baseURL: base })).newPage();
+		await visitor.goto(`/publications/${target}`);
+		const block = visitor.getByTestId('regulation-block');
+		expect(await visitor.getByTestId('regulation-status').textContent()).toBe('Dicabut');
+		expect(await block.textContent()).toContain('Dicabut oleh');
+		await visitor.getByTestId('regulation-revokedBy').getByRole('link').click();
+		await visitor.waitForURL(`${base}/publications/${id}`);
+		expect(await visitor.getByTestId('regulation-revokes').textContent()).toContain(
+			'PMK 83/PMK.06/2016'
 		);
 		await visitor.context().close();
 	});

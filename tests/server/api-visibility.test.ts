@@ -172,6 +172,59 @@ describe('public visibility through the HTTP API', () => {
 		}
 	});
 
+	it("a public regulation's relations name no hidden regulation, on its page or in the API", async () => {
+		const db = openReadOnly(server.dataDir);
+		const hiddenIds = hidden.map((h) => h.id);
+		const hiddenRegs = db
+			.prepare(
+				`select id, title, regulation_number from publications where type = 'regulation' and id in (select value from json_each(?))`
+			)
+			.all(JSON.stringify(hiddenIds)) as {
+			id: number;
+			title: string;
+			regulation_number: string | null;
+		}[];
+		// The demo relates a public regulation to a hidden one (PMK 111/2016 revokes the
+		// withdrawn PMK 96/2007), so this looks where a leak would be.
+		const related = db
+			.prepare(
+				`select source_id, target_id from regulation_relations where source_id in (select value from json_each(?)) or target_id in (select value from json_each(?))`
+			)
+			.all(JSON.stringify(hiddenIds), JSON.stringify(hiddenIds)) as {
+			source_id: number;
+			target_id: number;
+		}[];
+		const publicRegs = (
+			db
+				.prepare(
+					`select id from publications where type = 'regulation' and status = 'published' and access = 'public'`
+				)
+				.all() as { id: number }[]
+		).map((r) => r.id);
+		db.close();
+		expect(related.length).toBeGreaterThan(0);
+		expect(hiddenRegs.length).toBeGreaterThan(0);
+		for (const id of publicRegs) {
+			const api = await (await get(`/api/v1/publications/${id}`)).json();
+			const refs = ['amends', 'revokes', 'amendedBy', 'revokedBy'].flatMap(
+				(k) => api.regulation[k] as { id: number }[]
+			);
+			for (const ref of refs) expect(hiddenIds).not.toContain(ref.id);
+			const html = await (await get(`/publications/${id}`)).text();
+			for (const h of hiddenRegs) {
+				const text = JSON.stringify(api.regulation);
+				expect(text.includes(h.title), `${id} API leaks "${h.title}"`).toBe(false);
+				expect(html.includes(`/publications/${h.id}"`), `${id} links to hidden ${h.id}`).toBe(
+					false
+				);
+				if (h.regulation_number)
+					expect(text.includes(h.regulation_number), `${id} leaks ${h.regulation_number}`).toBe(
+						false
+					);
+			}
+		}
+	});
+
 	it('reports liveness without revealing anything about the catalog', async () => {
 		const res = await get('/healthz');
 		expect(res.status).toBe(200);

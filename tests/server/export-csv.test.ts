@@ -141,6 +141,71 @@ describe('CSV export → import --metadata round trip', () => {
 	});
 });
 
+describe('regulations round-trip through CSV with their relations', () => {
+	it('exports kind, dates, field, a librarian status and relations by number, and imports them back', () => {
+		const scratch = emptyDataDir();
+		const folder = path.join(scratch, 'pdf');
+		fs.mkdirSync(folder);
+		const metadata = path.join(scratch, 'regulations.csv');
+		fs.writeFileSync(
+			metadata,
+			[
+				'title;type;regulationNumber;regulationKind;enactedDate;promulgatedDate;enactedPlace;legalField;regulationStatus;relations;status;access',
+				'PMK Lama tentang Lelang;regulation;PMK 27/PMK.06/2016;PMK;2016-02-19;2016-02-22;Jakarta;Hukum Perdata;;;published;public',
+				'PMK Sisipan;regulation;PMK 28/PMK.06/2016;PMK;2016-02-20;;Jakarta;;diubah;;published;public',
+				'PMK Baru tentang Lelang;regulation;PMK 213/PMK.06/2020;PMK;2020-12-22;;Jakarta;Hukum Perdata;;"revokes:pmk 27/pmk.06/2016; amends:PMK 28/PMK.06/2016";published;public'
+			].join('\n')
+		);
+		const dataA = emptyDataDir();
+		const imported = cli('scripts/import.ts', dataA, [folder, '--metadata', metadata]);
+		expect(imported.status, imported.stdout).toBe(0);
+		const exportA = cli('scripts/export.ts', dataA, []).stdout;
+		const a = comparable(exportA);
+		expect(a['PMK Baru tentang Lelang']).toMatchObject({
+			regulationKind: 'PMK',
+			enactedDate: '2020-12-22',
+			legalField: 'Hukum Perdata',
+			regulationStatus: '',
+			relations: 'amends:PMK 28/PMK.06/2016; revokes:PMK 27/PMK.06/2016'
+		});
+		expect(a['PMK Lama tentang Lelang']).toMatchObject({
+			promulgatedDate: '2016-02-22',
+			enactedPlace: 'Jakarta',
+			relations: ''
+		});
+		// The derived status is not data; the librarian's one is.
+		expect(a['PMK Sisipan'].regulationStatus).toBe('diubah');
+
+		const fileA = path.join(scratch, 'a.csv');
+		fs.writeFileSync(fileA, exportA);
+		const dataB = emptyDataDir();
+		const again = cli('scripts/import.ts', dataB, [folder, '--metadata', fileA]);
+		expect(again.status, again.stdout).toBe(0);
+		expect(comparable(cli('scripts/export.ts', dataB, []).stdout)).toEqual(a);
+	}, 120_000);
+
+	it('fails a row whose relation names no catalogued regulation, with the reason', () => {
+		const scratch = emptyDataDir();
+		fs.mkdirSync(path.join(scratch, 'pdf'));
+		const metadata = path.join(scratch, 'bad.csv');
+		fs.writeFileSync(
+			metadata,
+			'title,type,relations,status\r\nPMK Yatim,regulation,revokes:PMK 1/TIDAK.ADA/1999,published\r\n'
+		);
+		const dataDir = emptyDataDir();
+		const r = cli('scripts/import.ts', dataDir, [
+			path.join(scratch, 'pdf'),
+			'--metadata',
+			metadata
+		]);
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain('PMK 1/TIDAK.ADA/1999 tidak ditemukan di katalog');
+		const db = openReadOnly(dataDir);
+		expect(db.prepare('select count(*) n from publications').get()).toEqual({ n: 0 });
+		db.close();
+	});
+});
+
 describe('the export respects the access policy', () => {
 	let dataDir: string;
 	type ExportModule = typeof import('../../src/lib/server/catalog/export.ts');
@@ -176,6 +241,23 @@ describe('the export respects the access policy', () => {
 		expect(counts[0]).toBeLessThan(counts[1]);
 		expect(counts[1]).toBeLessThan(counts[2]);
 		expect(counts[2]).toBe(all.length);
+	});
+
+	it('names a related regulation only to those who may see it', async () => {
+		const relationsOf = async (viewer: Viewer) => {
+			let csv = '';
+			for await (const chunk of exportCsv(db, viewer)) csv += chunk;
+			return Object.fromEntries(
+				parseCsvTable(csv).rows.map((r) => [r.values.regulationNumber, r.values.relations])
+			);
+		};
+		const anyone = await relationsOf(null);
+		expect(anyone['PMK 213/PMK.06/2020']).toBe('revokes:PMK 27/PMK.06/2016');
+		// PMK 96/PMK.06/2007 is withdrawn: staff only.
+		expect(anyone['PMK 111/PMK.06/2016']).toBe('');
+		expect(JSON.stringify(anyone)).not.toContain('96/PMK.06/2007');
+		const staff = await relationsOf({ id: 2, role: 'librarian' });
+		expect(staff['PMK 111/PMK.06/2016']).toBe('revokes:PMK 96/PMK.06/2007');
 	});
 });
 

@@ -39,7 +39,8 @@ describe('migrations', () => {
 				['0004_search_text', 'Success'],
 				['0005_catalog_version', 'Success'],
 				['0006_search_pages', 'Success'],
-				['0007_search_lengths', 'Success']
+				['0007_search_lengths', 'Success'],
+				['0008_regulations', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;
@@ -105,6 +106,38 @@ describe('migrations', () => {
 			await db.insertInto('loans').values(loan).execute();
 			// An item has at most one open loan.
 			await expect(db.insertInto('loans').values(loan).execute()).rejects.toThrow(/UNIQUE/);
+
+			// Regulation relations (0008): between two regulation records, never to itself, once
+			// per kind, and every write bumps the catalog version.
+			const reg = async (title: string) =>
+				(
+					await db
+						.insertInto('publications')
+						.values({ type: 'regulation', title })
+						.returning('id')
+						.executeTakeFirstOrThrow()
+				).id;
+			const [r1, r2] = [await reg('PMK 1'), await reg('PMK 2')];
+			const relate = (source_id: number, target_id: number) =>
+				db
+					.insertInto('regulation_relations')
+					.values({ source_id, target_id, kind: 'revokes' })
+					.execute();
+			const version = async () =>
+				(await sql<{ v: number }>`select version as v from catalog_version`.execute(db)).rows[0].v;
+			const before = await version();
+			await relate(r1, r2);
+			expect(await version()).toBe(before + 1);
+			await expect(relate(r1, r2)).rejects.toThrow(/UNIQUE/);
+			await expect(relate(r1, r1)).rejects.toThrow(/CHECK/);
+			await expect(relate(r1, pub.id)).rejects.toThrow(/regulation records only/);
+			await expect(
+				db
+					.updateTable('publications')
+					.set({ regulation_status: 'kedaluwarsa' as never })
+					.where('id', '=', r1)
+					.execute()
+			).rejects.toThrow(/CHECK/);
 		} finally {
 			await db.destroy();
 		}

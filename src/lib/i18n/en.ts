@@ -570,5 +570,47 @@ export const en: Record<MessageKey, string> = {
 	'labels.back': 'Back to copies',
 	'labels.all': 'All copies',
 	'labels.hint': "A4 paper, 3 columns. Turn off the browser's headers and footers when printing.",
-	'footer.address': 'Syafrudin Prawiranegara Building, Jl. Lapangan Banteng Timur 2-4, Jakarta'
+	'footer.address': 'Syafrudin Prawiranegara Building, Jl. Lapangan Banteng Timur 2-4, Jakarta',
+	// Regulations (JDIHN)
+	'validation.promulgatedBeforeEnacted':
+		'The promulgation date cannot be before the enactment date.',
+	'validation.relationFormat':
+		'Write each relation as kind:number, e.g. "revokes:PMK 27/PMK.06/2016" or "amends:#12".',
+	'validation.relationUnknown': 'Regulation {target} is not in the catalog.',
+	'validation.relationNotRegulation':
+		'{target} is not a regulation record; relations join regulations only.',
+	'validation.relationAmbiguous':
+		'Number {target} is used by more than one record; use the record id (#id).',
+	'validation.relationSelf': 'A regulation cannot relate to itself ({target}).',
+	'validation.relationCycle': 'These revocations form a cycle: the regulation would revoke itself.',
+	'validation.typeHasRelations':
+		'Other regulations amend or revoke this record; it must stay a regulation.',
+	'reg.heading': 'Regulation details',
+	'reg.kind': 'Kind of regulation',
+	'reg.kindNone': '— choose a kind —',
+	'reg.number': 'Number',
+	'reg.year': 'Year',
+	'reg.enactedDate': 'Date enacted',
+	'reg.promulgatedDate': 'Date promulgated',
+	'reg.enactedPlace': 'Place enacted',
+	'reg.legalField': 'Field of law',
+	'reg.status': 'Status',
+	'reg.status.berlaku': 'In force',
+	'reg.status.dicabut': 'Revoked',
+	'reg.status.diubah': 'Amended',
+	'reg.statusSource.librarian': 'set by a librarian',
+	'reg.statusSource.derived': 'from the relations between regulations',
+	'reg.statusOverride': 'Status (set by hand)',
+	'reg.statusAuto': 'Automatic, from relations',
+	'reg.amends': 'Amends',
+	'reg.revokes': 'Revokes',
+	'reg.amendedBy': 'Amended by',
+	'reg.revokedBy': 'Revoked by',
+	'reg.relations': 'Relations to other regulations',
+	'reg.relationKind': 'Relation',
+	'reg.relationTarget': 'Regulation number or #id',
+	'reg.relationHint':
+		'Type the regulation number (e.g. PMK 27/PMK.06/2016) or the record id (#12); the list suggests regulations in the catalog.',
+	'reg.addRelation': 'Add a relation',
+	'reg.removeRelation': 'Remove relation'
 };

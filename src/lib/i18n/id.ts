@@ -573,7 +573,50 @@ export const id = {
 	'labels.back': 'Kembali ke eksemplar',
 	'labels.all': 'Semua eksemplar',
 	'labels.hint': 'Kertas A4, 3 kolom. Matikan header/footer browser saat mencetak.',
-	'footer.address': 'Gedung Syafrudin Prawiranegara, Jl. Lapangan Banteng Timur 2-4, Jakarta'
+	'footer.address': 'Gedung Syafrudin Prawiranegara, Jl. Lapangan Banteng Timur 2-4, Jakarta',
+	// Regulations (JDIHN)
+	'validation.promulgatedBeforeEnacted':
+		'Tanggal diundangkan tidak boleh sebelum tanggal ditetapkan.',
+	'validation.relationFormat':
+		'Relasi ditulis sebagai jenis:nomor, misalnya "mencabut:PMK 27/PMK.06/2016" atau "mengubah:#12".',
+	'validation.relationUnknown': 'Peraturan {target} tidak ditemukan di katalog.',
+	'validation.relationNotRegulation':
+		'{target} bukan rekaman peraturan; relasi hanya antarperaturan.',
+	'validation.relationAmbiguous':
+		'Nomor {target} dipakai lebih dari satu rekaman; gunakan id rekaman (#id).',
+	'validation.relationSelf': 'Peraturan tidak dapat berelasi dengan dirinya sendiri ({target}).',
+	'validation.relationCycle':
+		'Relasi pencabutan ini membentuk lingkaran: peraturan akan mencabut dirinya sendiri.',
+	'validation.typeHasRelations':
+		'Peraturan lain mengubah atau mencabut rekaman ini; jenisnya harus tetap Peraturan.',
+	'reg.heading': 'Data peraturan',
+	'reg.kind': 'Jenis peraturan',
+	'reg.kindNone': '— pilih jenis —',
+	'reg.number': 'Nomor',
+	'reg.year': 'Tahun',
+	'reg.enactedDate': 'Tanggal ditetapkan',
+	'reg.promulgatedDate': 'Tanggal diundangkan',
+	'reg.enactedPlace': 'Tempat penetapan',
+	'reg.legalField': 'Bidang hukum',
+	'reg.status': 'Status',
+	'reg.status.berlaku': 'Berlaku',
+	'reg.status.dicabut': 'Dicabut',
+	'reg.status.diubah': 'Diubah',
+	'reg.statusSource.librarian': 'ditetapkan pustakawan',
+	'reg.statusSource.derived': 'menurut relasi antarperaturan',
+	'reg.statusOverride': 'Status (tetapkan manual)',
+	'reg.statusAuto': 'Otomatis dari relasi',
+	'reg.amends': 'Mengubah',
+	'reg.revokes': 'Mencabut',
+	'reg.amendedBy': 'Diubah oleh',
+	'reg.revokedBy': 'Dicabut oleh',
+	'reg.relations': 'Relasi dengan peraturan lain',
+	'reg.relationKind': 'Jenis relasi',
+	'reg.relationTarget': 'Nomor peraturan atau #id',
+	'reg.relationHint':
+		'Ketik nomor peraturan (mis. PMK 27/PMK.06/2016) atau id rekaman (#12); daftar menyarankan peraturan di katalog.',
+	'reg.addRelation': 'Tambah relasi',
+	'reg.removeRelation': 'Hapus relasi'
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -23,7 +23,14 @@ export const PUBLICATION_FIELDS = [
 	'embargoUntil',
 	'status',
 	'downloadable',
-	'withdrawnReason'
+	'withdrawnReason',
+	'regulationKind',
+	'enactedDate',
+	'promulgatedDate',
+	'enactedPlace',
+	'legalField',
+	'regulationStatus',
+	'relations'
 ] as const;
 
 /**
@@ -38,5 +45,15 @@ export function publicationFieldsFrom(form: FormData): Record<string, string> {
 	}
 	// An unticked checkbox sends nothing; the form marks that it has the box.
 	if (form.has('downloadablePresent') && !form.has('downloadable')) out.downloadable = 'false';
+	// The regulation fieldset sends its relations as rows (kind + target); a row without a
+	// target is an unused one. Together they are one `kind:target` line each.
+	if (form.has('relationsPresent')) {
+		const kinds = form.getAll('relationKind').map(String);
+		const targets = form.getAll('relationTarget').map(String);
+		out.relations = targets
+			.map((t, i) => (t.trim() ? `${kinds[i] ?? 'amends'}:${t.trim()}` : ''))
+			.filter(Boolean)
+			.join('\n');
+	}
 	return out;
 }

@@ -7,6 +7,13 @@ import {
 	type PublicationStatus,
 	type PublicationType
 } from '../types.ts';
+import {
+	REGULATION_KIND_CODES,
+	REGULATION_STATUSES,
+	parseRelation,
+	type RegulationStatus,
+	type RelationInput
+} from '../regulations.ts';
 
 /**
  * The one input schema for a publication's metadata, shared by the cataloguing form, the
@@ -26,7 +33,9 @@ export const LIMITS = {
 	subjects: 30,
 	identifier: 100,
 	callNumber: 100,
-	edition: 100
+	edition: 100,
+	legalField: 200,
+	relations: 50
 } as const;
 
 export interface PublicationInput {
@@ -53,6 +62,16 @@ export interface PublicationInput {
 	embargoUntil: string | null;
 	status: PublicationStatus;
 	downloadable: boolean;
+	/** Regulation facts (JDIHN); null / empty for every other type. */
+	regulationKind: string | null;
+	enactedDate: string | null;
+	promulgatedDate: string | null;
+	enactedPlace: string | null;
+	legalField: string | null;
+	/** A librarian's status override; null = derived from relations. */
+	regulationStatus: RegulationStatus | null;
+	/** Amends / revokes relations to other regulation records (resolved on the server). */
+	relations: RelationInput[];
 }
 
 export type FieldErrors = Partial<Record<keyof PublicationInput | string, string>>;
@@ -103,6 +122,41 @@ function isDate(s: string): boolean {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
 	const d = new Date(`${s}T00:00:00Z`);
 	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * Relations as entered: an array of `kind:target` strings or `{kind, id | number | target}`
+ * objects, or one string with one relation per line (or `;`-separated, as in CSV).
+ * Returns 'invalid' when any entry cannot be read.
+ */
+function relationsOf(raw: unknown): RelationInput[] | 'invalid' {
+	if (raw === undefined || raw === null || raw === '') return [];
+	const items: unknown[] = Array.isArray(raw)
+		? raw
+		: typeof raw === 'string'
+			? raw.split(/[\n;]+/)
+			: [raw];
+	const out: RelationInput[] = [];
+	const seen = new Set<string>();
+	for (const item of items) {
+		let r: RelationInput | null = null;
+		if (typeof item === 'string') {
+			if (item.trim() === '') continue;
+			r = parseRelation(item);
+		} else if (item && typeof item === 'object') {
+			const o = item as Record<string, unknown>;
+			const target = o.id ?? o.number ?? o.target;
+			if (typeof o.kind === 'string' && (typeof target === 'string' || typeof target === 'number'))
+				r = parseRelation(
+					`${o.kind}:${o.id !== undefined && o.id !== null ? `#${String(o.id)}` : String(target)}`
+				);
+		}
+		if (!r) return 'invalid';
+		const key = `${r.kind}:${r.id ?? r.number}`;
+		if (!seen.has(key)) out.push(r);
+		seen.add(key);
+	}
+	return out;
 }
 
 function int(raw: unknown): number | null | 'invalid' {
@@ -201,6 +255,42 @@ export function validatePublication(
 	const embargoUntil = cleanText(raw.embargoUntil);
 	if (embargoUntil !== null && !isDate(embargoUntil)) errors.embargoUntil = 'validation.date';
 
+	// Regulation facts belong to regulation records only: on any other type they are dropped,
+	// so switching a record's type cannot leave dangling relations behind.
+	const isRegulation = type === 'regulation';
+	const regulationKind = isRegulation ? cleanText(raw.regulationKind) : null;
+	if (regulationKind !== null && !REGULATION_KIND_CODES.includes(regulationKind))
+		errors.regulationKind = 'validation.invalidChoice';
+	const regDate = (field: 'enactedDate' | 'promulgatedDate'): string | null => {
+		const v = isRegulation ? cleanText(raw[field]) : null;
+		if (v === null) return null;
+		if (!isDate(v)) errors[field] = 'validation.date';
+		else if (Number(v.slice(0, 4)) > maxYear || Number(v.slice(0, 4)) < 1800)
+			errors[field] = 'validation.yearRange';
+		return v;
+	};
+	const enactedDate = regDate('enactedDate');
+	const promulgatedDate = regDate('promulgatedDate');
+	if (
+		enactedDate &&
+		promulgatedDate &&
+		!errors.enactedDate &&
+		!errors.promulgatedDate &&
+		promulgatedDate < enactedDate
+	)
+		errors.promulgatedDate = 'validation.promulgatedBeforeEnacted';
+	const enactedPlace = isRegulation ? text('enactedPlace', LIMITS.place) : null;
+	const legalField = isRegulation ? text('legalField', LIMITS.legalField) : null;
+	const regulationStatus = isRegulation ? cleanText(raw.regulationStatus) : null;
+	if (
+		regulationStatus !== null &&
+		!(REGULATION_STATUSES as readonly string[]).includes(regulationStatus)
+	)
+		errors.regulationStatus = 'validation.invalidChoice';
+	const relations = isRegulation ? relationsOf(raw.relations) : [];
+	if (relations === 'invalid') errors.relations = 'validation.relationFormat';
+	else if (relations.length > LIMITS.relations) errors.relations = 'validation.tooLong';
+
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	return {
 		ok: true,
@@ -211,7 +301,14 @@ export function validatePublication(
 			authors,
 			publisher,
 			place,
-			year: (year as number | null) ?? (publishedDate ? Number(publishedDate.slice(0, 4)) : null),
+			// A regulation's year is the year it was enacted unless given.
+			year:
+				(year as number | null) ??
+				(publishedDate
+					? Number(publishedDate.slice(0, 4))
+					: enactedDate
+						? Number(enactedDate.slice(0, 4))
+						: null),
 			publishedDate,
 			language,
 			abstract,
@@ -227,7 +324,14 @@ export function validatePublication(
 			access: access as AccessLevel,
 			embargoUntil,
 			status: status as PublicationStatus,
-			downloadable: bool(raw.downloadable, true)
+			downloadable: bool(raw.downloadable, true),
+			regulationKind,
+			enactedDate,
+			promulgatedDate,
+			enactedPlace,
+			legalField,
+			regulationStatus: regulationStatus as RegulationStatus | null,
+			relations: relations as RelationInput[]
 		}
 	};
 }

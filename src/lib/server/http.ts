@@ -27,7 +27,9 @@ export function toApiError(thrown: unknown, lang: Lang): Response {
 	const err = asDomainError(thrown);
 	if (!(err instanceof DomainError)) throw err;
 	const t = translator(lang);
-	const fields = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, t(v)]));
+	const fields = Object.fromEntries(
+		Object.entries(err.fields).map(([k, v]) => [k, t(v, err.params)])
+	);
 	return apiError(err.status, err.code, t(err.messageKey, err.params), fields);
 }
 

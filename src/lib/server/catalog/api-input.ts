@@ -18,7 +18,7 @@ export function fieldsFromForm(form: FormData): Record<string, unknown> {
 		else if (values.length === 1) {
 			const v = values[0];
 			out[key] =
-				(key === 'authors' || key === 'subjects') && v.trim().startsWith('[')
+				(key === 'authors' || key === 'subjects' || key === 'relations') && v.trim().startsWith('[')
 					? parseList(v, key)
 					: v;
 		}
@@ -26,10 +26,12 @@ export function fieldsFromForm(form: FormData): Record<string, unknown> {
 	return out;
 }
 
-function parseList(raw: string, key: string): string[] {
+function parseList(raw: string, key: string): unknown[] {
 	try {
 		const v: unknown = JSON.parse(raw);
-		if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+		// Relations may also be `{kind, id | number}` objects; the schema reads both forms.
+		if (Array.isArray(v) && (key === 'relations' || v.every((x) => typeof x === 'string')))
+			return v;
 	} catch {
 		// fall through
 	}

@@ -9,6 +9,7 @@ import * as audit from '../audit.ts';
 import type { PublicationInput } from '../../schemas/publication.ts';
 import { subjectKey } from './publications.ts';
 import { columnsOf, ensureSeries, type Actor } from './records.ts';
+import { setRelations } from './regulations.ts';
 
 /**
  * What the importers share: the outcome of one file or row, and the fast path that writes
@@ -225,6 +226,9 @@ async function writeBatch(
 			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
+		// Relations name earlier records (earlier rows of this import included, as they are in
+		// this transaction); a target that is not there fails this row with the reason.
+		if (input.relations.length > 0) await setRelations(tx, id, input.relations);
 		for (const [position, name] of input.authors.entries())
 			authors.push({ publication_id: id, position, name });
 		const seen = new Set<number>();

@@ -3,6 +3,7 @@ import { visibleTo, type Viewer } from '../access.ts';
 import type { Publication } from '../../types.ts';
 import { hydrate } from './publications.ts';
 import { formatCsvRow } from './csv.ts';
+import { formatRelationRefs } from '../../regulations.ts';
 
 /**
  * The catalog as CSV: one row per publication the viewer may see, every field of the
@@ -33,6 +34,13 @@ export const EXPORT_COLUMNS = [
 	'isbn',
 	'issn',
 	'regulationNumber',
+	'regulationKind',
+	'enactedDate',
+	'promulgatedDate',
+	'enactedPlace',
+	'legalField',
+	'regulationStatus',
+	'relations',
 	'edition',
 	'series',
 	'seriesTitle',
@@ -65,6 +73,7 @@ function row(
 	barcodes: string[],
 	source: { source: string | null; source_id: string | null }
 ): Record<(typeof EXPORT_COLUMNS)[number], Cell> {
+	const reg = p.regulation;
 	return {
 		id: p.id,
 		file: file?.original_name ?? null,
@@ -86,6 +95,21 @@ function row(
 		isbn: p.isbn,
 		issn: p.issn,
 		regulationNumber: p.regulationNumber,
+		regulationKind: reg?.kind ?? null,
+		enactedDate: reg?.enactedDate ?? null,
+		promulgatedDate: reg?.promulgatedDate ?? null,
+		enactedPlace: reg?.enactedPlace ?? null,
+		legalField: reg?.legalField ?? null,
+		// Only a librarian's status is data; a derived one follows from the relations again.
+		regulationStatus: reg?.statusSource === 'librarian' ? reg.status : null,
+		// Targets by number (ids differ in another catalog), as `import --metadata` reads them;
+		// only those the exporting viewer may see, like every other row.
+		relations: reg
+			? joinList([
+					...formatRelationRefs('amends', reg.amends),
+					...formatRelationRefs('revokes', reg.revokes)
+				]) || null
+			: null,
 		edition: p.edition,
 		series: p.series?.slug ?? null,
 		seriesTitle: p.series?.title ?? null,
@@ -130,7 +154,7 @@ export async function* exportCsv(
 		last = rows[rows.length - 1].id;
 		const ids = rows.map((r) => r.id);
 		const [pubs, files, items] = await Promise.all([
-			hydrate(db, rows),
+			hydrate(db, rows, viewer),
 			db
 				.selectFrom('files')
 				.select(['publication_id', 'original_name', 'sha256'])

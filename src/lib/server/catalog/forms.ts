@@ -4,6 +4,7 @@ import { translator } from '../../i18n/index.ts';
 import type { Lang } from '../../types.ts';
 import type { PublicationInput } from '../../schemas/publication.ts';
 import * as records from './records.ts';
+import { formatRelation } from '../../regulations.ts';
 
 /** A record's input as the strings the cataloguing form edits (lists one item per line). */
 export function toFormValues(input: PublicationInput): Record<string, string> {
@@ -31,7 +32,14 @@ export function toFormValues(input: PublicationInput): Record<string, string> {
 		access: input.access,
 		embargoUntil: s(input.embargoUntil),
 		status: input.status,
-		downloadable: input.downloadable ? 'true' : 'false'
+		downloadable: input.downloadable ? 'true' : 'false',
+		regulationKind: s(input.regulationKind),
+		enactedDate: s(input.enactedDate),
+		promulgatedDate: s(input.promulgatedDate),
+		enactedPlace: s(input.enactedPlace),
+		legalField: s(input.legalField),
+		regulationStatus: s(input.regulationStatus),
+		relations: input.relations.map(formatRelation).join('\n')
 	};
 }
 

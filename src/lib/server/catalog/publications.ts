@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { Database, PublicationRow } from '../db/schema.ts';
 import { canSeePublication, isStaff, visibleTo, type Viewer } from '../access.ts';
 import { NotFound } from '../errors.ts';
+import { regulationFacts } from './regulations.ts';
 import type {
 	AccessLevel,
 	CatalogFacets,
@@ -151,7 +152,7 @@ export async function list(
 		.limit(pageSize)
 		.offset((page - 1) * pageSize)
 		.execute();
-	return { total: Number(total), page, pageSize, items: await hydrate(db, rows) };
+	return { total: Number(total), page, pageSize, items: await hydrate(db, rows, viewer) };
 }
 
 /** Counts per type, year and subject over what the viewer may see, each without its own filter. */
@@ -195,7 +196,7 @@ export async function findById(db: Db, viewer: Viewer, id: number): Promise<Publ
 		.where('id', '=', id)
 		.executeTakeFirst();
 	if (!row || !canSeePublication(viewer, row)) throw new NotFound('error.publicationNotFound');
-	const [pub] = await hydrate(db, [row]);
+	const [pub] = await hydrate(db, [row], viewer);
 	return pub;
 }
 
@@ -263,7 +264,7 @@ export async function seriesNeighbours(
 		.limit(1)
 		.executeTakeFirst();
 	const one = async (row: PublicationRow | undefined) =>
-		row ? (await hydrate(db, [row]))[0] : null;
+		row ? (await hydrate(db, [row], viewer))[0] : null;
 	return { previous: await one(prev), next: await one(next) };
 }
 
@@ -277,11 +278,20 @@ export async function currentFile(db: Db, publicationId: number) {
 		.executeTakeFirst();
 }
 
-/** Maps rows to the `Publication` shape, loading authors, subjects, series and file facts in batches. */
-export async function hydrate(db: Db, rows: PublicationRow[]): Promise<Publication[]> {
+/**
+ * Maps rows to the `Publication` shape, loading authors, subjects, series, file facts and
+ * regulation facts in batches. `viewer` decides which related regulations a regulation's
+ * facts may name (default: the anonymous public view, which reveals the least).
+ */
+export async function hydrate(
+	db: Db,
+	rows: PublicationRow[],
+	viewer: Viewer = null
+): Promise<Publication[]> {
 	if (rows.length === 0) return [];
 	const ids = rows.map((r) => r.id);
-	const [authors, subjects, files, series, copies] = await Promise.all([
+	const regulationIds = rows.filter((r) => r.type === 'regulation').map((r) => r.id);
+	const [authors, subjects, files, series, copies, regulations] = await Promise.all([
 		db
 			.selectFrom('publication_authors')
 			.select(['publication_id', 'name'])
@@ -318,7 +328,8 @@ export async function hydrate(db: Db, rows: PublicationRow[]): Promise<Publicati
 			.where('publication_id', 'in', ids)
 			.where('status', '!=', 'withdrawn')
 			.groupBy('publication_id')
-			.execute()
+			.execute(),
+		regulationFacts(db, regulationIds, viewer)
 	]);
 	const group = <T extends { publication_id: number }>(list: T[]) => {
 		const m = new Map<number, T[]>();
@@ -366,6 +377,7 @@ export async function hydrate(db: Db, rows: PublicationRow[]): Promise<Publicati
 				: null,
 			copies: copiesBy.get(r.id) ?? 0,
 			digitalCopies: r.digital_copies,
+			regulation: regulations.get(r.id) ?? null,
 			createdAt: r.created_at,
 			updatedAt: r.updated_at
 		};

@@ -8,6 +8,7 @@ import { catalogChanged } from '../events.ts';
 import * as audit from '../audit.ts';
 import { validatePublication, type PublicationInput } from '../../schemas/publication.ts';
 import { subjectKey } from './publications.ts';
+import { relationsOf, setRelations } from './regulations.ts';
 
 /** A connection inside a write transaction (see db/write.js). */
 type Tx = Kysely<Database>;
@@ -120,7 +121,13 @@ export function columnsOf(input: PublicationInput, seriesIdValue: number | null)
 		access: input.access,
 		embargo_until: input.embargoUntil,
 		status: input.status,
-		downloadable: input.downloadable ? 1 : 0
+		downloadable: input.downloadable ? 1 : 0,
+		regulation_kind: input.regulationKind,
+		enacted_date: input.enactedDate,
+		promulgated_date: input.promulgatedDate,
+		enacted_place: input.enactedPlace,
+		legal_field: input.legalField,
+		regulation_status: input.regulationStatus
 	};
 }
 
@@ -144,6 +151,7 @@ export async function createInTx(tx: Tx, input: PublicationInput, actor: Actor):
 		.executeTakeFirstOrThrow();
 	await setAuthors(tx, row.id, input.authors);
 	await setSubjects(tx, row.id, input.subjects);
+	if (input.relations.length > 0) await setRelations(tx, row.id, input.relations);
 	await audit.record(tx, {
 		actorId: actor.id,
 		action: 'publication.create',
@@ -234,7 +242,14 @@ export async function loadInput(db: Db | Tx, id: number): Promise<PublicationInp
 		access: row.access,
 		embargoUntil: row.embargo_until,
 		status: row.status,
-		downloadable: row.downloadable === 1
+		downloadable: row.downloadable === 1,
+		regulationKind: row.regulation_kind,
+		enactedDate: row.enacted_date,
+		promulgatedDate: row.promulgated_date,
+		enactedPlace: row.enacted_place,
+		legalField: row.legal_field,
+		regulationStatus: row.regulation_status,
+		relations: await relationsOf(db, id)
 	};
 }
 
@@ -281,6 +296,7 @@ export async function update(
 			.execute();
 		await setAuthors(tx, id, input.authors);
 		await setSubjects(tx, id, input.subjects);
+		await setRelations(tx, id, input.relations);
 		// Only what changed goes to the audit log, so a reviewer sees the edit at a glance.
 		const diffBefore: Record<string, unknown> = {};
 		const diffAfter: Record<string, unknown> = {};

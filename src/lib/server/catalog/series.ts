@@ -56,7 +56,7 @@ export async function shelf(db: Db, viewer: Viewer, slug: string): Promise<Serie
 		.orderBy('volume', 'desc')
 		.orderBy('issue_number', 'desc')
 		.execute();
-	const issues = await hydrate(db, rows);
+	const issues = await hydrate(db, rows, viewer);
 	const years: SeriesShelf['years'] = [];
 	for (const issue of issues) {
 		const last = years.at(-1);
@@ -83,5 +83,5 @@ export async function latestIssues(
 		.orderBy('publications.issue_number', 'desc')
 		.limit(limit)
 		.execute();
-	return hydrate(db, rows);
+	return hydrate(db, rows, viewer);
 }

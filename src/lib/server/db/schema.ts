@@ -100,6 +100,27 @@ export interface PublicationsTable {
 	/** Imported records: the system they came from (`slims`, `csv`) and their id there. */
 	source: string | null;
 	source_id: string | null;
+	/** Regulations (migration 0008): kind code from `lib/regulations.ts` (PMK, PP, ...). */
+	regulation_kind: Defaulted<string | null>;
+	enacted_date: Defaulted<string | null>;
+	promulgated_date: Defaulted<string | null>;
+	enacted_place: Defaulted<string | null>;
+	legal_field: Defaulted<string | null>;
+	/** A librarian's override of the derived status; null = derive from relations. */
+	regulation_status: Defaulted<RegulationStatus | null>;
+}
+
+export type RegulationStatus = 'berlaku' | 'dicabut' | 'diubah';
+export type RegulationRelationKind = 'amends' | 'revokes';
+
+/** `source` amends or revokes `target` (both regulation records; migration 0008). */
+export interface RegulationRelationsTable {
+	id: Generated<number>;
+	source_id: number;
+	target_id: number;
+	kind: RegulationRelationKind;
+	note: string | null;
+	created_at: Defaulted<string>;
 }
 
 export interface PublicationAuthorsTable {
@@ -267,6 +288,7 @@ export interface Database {
 	usage_events: UsageEventsTable;
 	reading_progress: ReadingProgressTable;
 	catalog_version: CatalogVersionTable;
+	regulation_relations: RegulationRelationsTable;
 }
 
 export type PublicationRow = Selectable<PublicationsTable>;

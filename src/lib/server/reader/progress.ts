@@ -103,7 +103,7 @@ export async function recent(db: Db, viewer: Viewer, limit = RECENT_LIMIT): Prom
 		.orderBy('reading_progress.updated_at', 'desc')
 		.limit(limit)
 		.execute();
-	const hydrated = await publications.hydrate(db, rows);
+	const hydrated = await publications.hydrate(db, rows, viewer);
 	return rows.map((r, i) => ({
 		publication: hydrated[i],
 		page: Math.min(r.progress_page, hydrated[i].pages ?? r.progress_page),

@@ -5,6 +5,7 @@ import * as publications from '$lib/server/catalog/publications.ts';
 import * as ingest from '$lib/server/catalog/ingest.ts';
 import * as staging from '$lib/server/catalog/staging.ts';
 import * as forms from '$lib/server/catalog/forms.ts';
+import * as regulations from '$lib/server/catalog/regulations.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { toPageError } from '$lib/server/http.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
@@ -22,6 +23,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			pub,
 			values: forms.toFormValues(await records.loadInput(db, id)),
 			series: await forms.seriesOptions(db),
+			regulations: (await regulations.regulationOptions(db)).filter((r) => r.id !== id),
 			versions: await records.fileVersions(db, id),
 			history: await records.history(db, id),
 			created: url.searchParams.has('created')

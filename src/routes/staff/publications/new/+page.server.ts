@@ -5,6 +5,7 @@ import * as records from '$lib/server/catalog/records.ts';
 import * as ingest from '$lib/server/catalog/ingest.ts';
 import * as staging from '$lib/server/catalog/staging.ts';
 import * as forms from '$lib/server/catalog/forms.ts';
+import * as regulations from '$lib/server/catalog/regulations.ts';
 import { DomainError, Invalid } from '$lib/server/errors.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
 import { validatePublication } from '$lib/schemas/publication.ts';
@@ -25,7 +26,12 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			toPageError(err, locals.lang);
 		}
 	}
-	return { values, series: await forms.seriesOptions(db), nextIssue: !!seriesSlug };
+	return {
+		values,
+		series: await forms.seriesOptions(db),
+		regulations: await regulations.regulationOptions(db),
+		nextIssue: !!seriesSlug
+	};
 };
 
 export const actions: Actions = {
