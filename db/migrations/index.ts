@@ -5,6 +5,7 @@ import * as m0003 from './0003_circulation.ts';
 import * as m0004 from './0004_search_text.ts';
 import * as m0005 from './0005_catalog_version.ts';
 import * as m0006 from './0006_search_pages.ts';
+import * as m0009 from './0009_oai.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
 	'0003_circulation': m0003,
 	'0004_search_text': m0004,
 	'0005_catalog_version': m0005,
-	'0006_search_pages': m0006
+	'0006_search_pages': m0006,
+	'0009_oai': m0009
 };

@@ -570,5 +570,14 @@ export const en: Record<MessageKey, string> = {
 	'labels.back': 'Back to copies',
 	'labels.all': 'All copies',
 	'labels.hint': "A4 paper, 3 columns. Turn off the browser's headers and footers when printing.",
+	'oai.extent': '{pages} pages',
+	'oai.rights.public': 'Open access: anyone may read it without signing in',
+	'oai.rights.internal': 'Internal access: DJKN employees only',
+	'oai.rights.restricted': 'Restricted access: only with the library’s permission',
+	'oai.rights.readOnly': 'Read online only; not downloadable or printable',
+	'oai.set.type': 'Publication type',
+	'oai.set.series': 'Series',
+	'oai.set.year': 'Year of publication',
+	'oai.repositoryName': 'DJKN Digital Library',
 	'footer.address': 'Syafrudin Prawiranegara Building, Jl. Lapangan Banteng Timur 2-4, Jakarta'
 };

@@ -573,6 +573,15 @@ export const id = {
 	'labels.back': 'Kembali ke eksemplar',
 	'labels.all': 'Semua eksemplar',
 	'labels.hint': 'Kertas A4, 3 kolom. Matikan header/footer browser saat mencetak.',
+	'oai.extent': '{pages} halaman',
+	'oai.rights.public': 'Akses terbuka: dapat dibaca siapa saja tanpa login',
+	'oai.rights.internal': 'Akses internal: hanya untuk pegawai DJKN',
+	'oai.rights.restricted': 'Akses terbatas: hanya atas izin perpustakaan',
+	'oai.rights.readOnly': 'Hanya dapat dibaca daring; tidak dapat diunduh atau dicetak',
+	'oai.set.type': 'Jenis publikasi',
+	'oai.set.series': 'Seri',
+	'oai.set.year': 'Tahun terbit',
+	'oai.repositoryName': 'Perpustakaan Digital DJKN',
 	'footer.address': 'Gedung Syafrudin Prawiranegara, Jl. Lapangan Banteng Timur 2-4, Jakarta'
 } as const;
 
