@@ -38,7 +38,8 @@ describe('migrations', () => {
 				['0003_circulation', 'Success'],
 				['0004_search_text', 'Success'],
 				['0005_catalog_version', 'Success'],
-				['0006_search_pages', 'Success']
+				['0006_search_pages', 'Success'],
+				['0009_oai', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;
