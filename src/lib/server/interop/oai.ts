@@ -724,7 +724,7 @@ function validate(pairs: [string, string][] | null): { verb: Verb; args: Record<
 		if (![...spec.required, ...spec.optional, spec.exclusive].includes(k))
 			throw new OaiError('badArgument', `${verb} does not take the argument "${k}".`);
 		if (k in args) throw new OaiError('badArgument', `The argument "${k}" is repeated.`);
-		if (XML_ILLEGAL.test(v) || v.length > 4096)
+		if (XML_ILLEGAL.test(v))
 			throw new OaiError('badArgument', `The argument "${k}" has an illegal value.`);
 		args[k] = v;
 	}
