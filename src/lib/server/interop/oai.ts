@@ -25,6 +25,7 @@ import { dublinCore, type DcStatement } from './dublin-core.ts';
  * exposed never enter the table, so the protocol cannot reveal even their identifier.
  */
 
+/** The OAI-PMH 2.0 namespace. */
 export const OAI_NS = 'http://www.openarchives.org/OAI/2.0/';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 const OAI_SCHEMA = 'http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd';
