@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import {
 	isHttpError,
 	isRedirect,
+	json,
 	redirect,
+	text,
 	type Handle,
 	type HandleServerError,
 	type RequestEvent,
@@ -35,6 +37,38 @@ import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
 export const init: ServerInit = () => lifecycle.start();
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * POST endpoints that only read, so cross-site requests cannot do harm: OAI-PMH harvesters send
+ * their arguments as a form-encoded POST, from servers, without any Origin header.
+ */
+const READ_ONLY_POSTS = new Set(['/oai']);
+
+/** The content types a browser form can send cross-site (SvelteKit's list). */
+const FORM_TYPES = new Set([
+	'application/x-www-form-urlencoded',
+	'multipart/form-data',
+	'text/plain',
+	'application/x-sveltekit-formdata'
+]);
+
+/**
+ * SvelteKit's own check against cross-site form submissions, moved here because the built-in one
+ * (turned off in svelte.config.js) cannot exempt a path: a POST, PUT, PATCH or DELETE with a
+ * form content type whose Origin is not the site's — none at all included — gets SvelteKit's
+ * 403 text, exactly as before. The one exception is the read-only endpoints above, which a
+ * harvester without an Origin header must be able to POST to.
+ */
+function formOriginRefusal(event: RequestEvent): Response | null {
+	const { request, url } = event;
+	if (!UNSAFE_METHODS.has(request.method) || READ_ONLY_POSTS.has(url.pathname)) return null;
+	const type = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase() ?? '';
+	if (!FORM_TYPES.has(type) || request.headers.get('origin') === url.origin) return null;
+	const message = `Cross-site ${request.method} form submissions are forbidden`;
+	return request.headers.get('accept') === 'application/json'
+		? json({ message }, { status: 403 })
+		: text(message, { status: 403 });
+}
 
 /**
  * Who is asking: a bearer token (integrations) or the session cookie (people). A bad bearer
@@ -76,6 +110,7 @@ async function authenticate(event: RequestEvent): Promise<Response | null> {
  */
 function crossSiteRefusal(event: RequestEvent): Response | null {
 	if (!UNSAFE_METHODS.has(event.request.method) || event.locals.authVia === 'token') return null;
+	if (READ_ONLY_POSTS.has(event.url.pathname)) return null;
 	const origin = event.request.headers.get('origin');
 	const site = event.request.headers.get('sec-fetch-site');
 	const ok =
@@ -101,6 +136,7 @@ const application: Handle = async ({ event, resolve }) => {
 	const cached = cacheKey ? pageCache.lookup(cacheKey, event.request) : null;
 	let response =
 		cached ??
+		formOriginRefusal(event) ??
 		(await authenticate(event)) ??
 		crossSiteRefusal(event) ??
 		reservedActionRefusal(event) ??

@@ -7,6 +7,7 @@ import * as m0005 from './0005_catalog_version.ts';
 import * as m0006 from './0006_search_pages.ts';
 import * as m0007 from './0007_search_lengths.ts';
 import * as m0008 from './0008_regulations.ts';
+import * as m0009 from './0009_oai.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
 	'0005_catalog_version': m0005,
 	'0006_search_pages': m0006,
 	'0007_search_lengths': m0007,
-	'0008_regulations': m0008
+	'0008_regulations': m0008,
+	'0009_oai': m0009
 };

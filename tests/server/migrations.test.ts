@@ -40,7 +40,8 @@ describe('migrations', () => {
 				['0005_catalog_version', 'Success'],
 				['0006_search_pages', 'Success'],
 				['0007_search_lengths', 'Success'],
-				['0008_regulations', 'Success']
+				['0008_regulations', 'Success'],
+				['0009_oai', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

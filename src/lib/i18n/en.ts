@@ -612,5 +612,14 @@ export const en: Record<MessageKey, string> = {
 	'reg.relationHint':
 		'Type the regulation number (e.g. PMK 27/PMK.06/2016) or the record id (#12); the list suggests regulations in the catalog.',
 	'reg.addRelation': 'Add a relation',
-	'reg.removeRelation': 'Remove relation'
+	'reg.removeRelation': 'Remove relation',
+	'oai.extent': '{pages} pages',
+	'oai.rights.public': 'Open access: anyone may read it without signing in',
+	'oai.rights.internal': 'Internal access: DJKN employees only',
+	'oai.rights.restricted': 'Restricted access: only with the library’s permission',
+	'oai.rights.readOnly': 'Read online only; not downloadable or printable',
+	'oai.set.type': 'Publication type',
+	'oai.set.series': 'Series',
+	'oai.set.year': 'Year of publication',
+	'oai.repositoryName': 'DJKN Digital Library',
 };

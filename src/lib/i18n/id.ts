@@ -616,7 +616,16 @@ export const id = {
 	'reg.relationHint':
 		'Ketik nomor peraturan (mis. PMK 27/PMK.06/2016) atau id rekaman (#12); daftar menyarankan peraturan di katalog.',
 	'reg.addRelation': 'Tambah relasi',
-	'reg.removeRelation': 'Hapus relasi'
+	'reg.removeRelation': 'Hapus relasi',
+	'oai.extent': '{pages} halaman',
+	'oai.rights.public': 'Akses terbuka: dapat dibaca siapa saja tanpa login',
+	'oai.rights.internal': 'Akses internal: hanya untuk pegawai DJKN',
+	'oai.rights.restricted': 'Akses terbatas: hanya atas izin perpustakaan',
+	'oai.rights.readOnly': 'Hanya dapat dibaca daring; tidak dapat diunduh atau dicetak',
+	'oai.set.type': 'Jenis publikasi',
+	'oai.set.series': 'Seri',
+	'oai.set.year': 'Tahun terbit',
+	'oai.repositoryName': 'Perpustakaan Digital DJKN',
 } as const;
 
 export type MessageKey = keyof typeof id;

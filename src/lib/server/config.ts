@@ -36,6 +36,29 @@ export const config = {
 	get serverRole(): 'leader' | 'follower' {
 		return process.env.PERPUSTAKAAN_ROLE === 'follower' ? 'follower' : 'leader';
 	},
+	/**
+	 * The site's public origin (scheme, host, port), as adapter-node and scripts/start.js read it:
+	 * `ORIGIN`, else `http://$HOST:$PORT`. Absolute links that leave the site (OAI-PMH identifiers
+	 * and record URLs) are built on it.
+	 */
+	get origin(): string {
+		const explicit = process.env.ORIGIN?.trim();
+		if (explicit) return explicit.replace(/\/+$/, '');
+		const host = process.env.HOST?.trim() || '127.0.0.1';
+		return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${process.env.PORT?.trim() || '3000'}`;
+	},
+	/**
+	 * Contact address the OAI-PMH Identify answer gives harvesters (`OAI_ADMIN_EMAIL`). Default:
+	 * `perpustakaan@` the host of ORIGIN (a host without a dot gets `.localdomain`, because the
+	 * protocol's schema wants a domain), so a deployment behind its real name answers with a
+	 * mailbox on that name until one is configured.
+	 */
+	get oaiAdminEmail(): string {
+		const explicit = process.env.OAI_ADMIN_EMAIL?.trim();
+		if (explicit) return explicit;
+		const host = new URL(this.origin).hostname.replace(/^\[|\]$/g, '');
+		return `perpustakaan@${host.includes('.') ? host : `${host}.localdomain`}`;
+	},
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);
 	},

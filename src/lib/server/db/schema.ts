@@ -265,6 +265,25 @@ export interface CatalogVersionTable {
 	version: number;
 }
 
+/** What the OAI-PMH provider has exposed (migration 0009; lib/server/interop/oai.ts). */
+export interface OaiRecordsTable {
+	publication_id: number;
+	/** UTC, to the second: `YYYY-MM-DDThh:mm:ssZ`. */
+	datestamp: string;
+	deleted: number;
+	fingerprint: string;
+}
+
+export interface OaiRecordSetsTable {
+	publication_id: number;
+	set_spec: string;
+}
+
+export interface OaiStateTable {
+	key: string;
+	value: string;
+}
+
 /** The typed shape of the whole database, as Kysely sees it. */
 export interface Database {
 	users: UsersTable;
@@ -289,6 +308,9 @@ export interface Database {
 	reading_progress: ReadingProgressTable;
 	catalog_version: CatalogVersionTable;
 	regulation_relations: RegulationRelationsTable;
+	oai_records: OaiRecordsTable;
+	oai_record_sets: OaiRecordSetsTable;
+	oai_state: OaiStateTable;
 }
 
 export type PublicationRow = Selectable<PublicationsTable>;

@@ -1,0 +1,162 @@
+import type { Publication } from '../../types.ts';
+import { translator } from '../../i18n/index.ts';
+
+/**
+ * The one Dublin Core mapping of a publication (README "OAI-PMH (Indonesia OneSearch)" has the
+ * table). It yields statements, not XML: OAI-PMH renders them as simple Dublin Core (`oai_dc`:
+ * each statement under its DC 1.1 element) and as qualified Dublin Core (`oai_qdc`: under the
+ * DCMI term refinement, with its encoding scheme), and feeds can reuse them.
+ *
+ * The caller decides who may see the record; this function only describes what it is given.
+ * It is called for records the anonymous public may see, so it never reaches for anything the
+ * `Publication` does not already show that audience.
+ */
+
+/** The fifteen elements of the Dublin Core Metadata Element Set 1.1. */
+export type DcElement =
+	| 'title'
+	| 'creator'
+	| 'subject'
+	| 'description'
+	| 'publisher'
+	| 'contributor'
+	| 'date'
+	| 'type'
+	| 'format'
+	| 'identifier'
+	| 'source'
+	| 'language'
+	| 'relation'
+	| 'coverage'
+	| 'rights';
+
+/** DCMI Metadata Terms refinements used here (each refines the element it is stated under). */
+export type DcTerm =
+	| 'alternative'
+	| 'abstract'
+	| 'issued'
+	| 'extent'
+	| 'isPartOf'
+	| 'accessRights'
+	| 'bibliographicCitation';
+
+/** DCMI encoding schemes (`xsi:type="dcterms:…"` in qualified DC). */
+export type DcScheme = 'URI' | 'W3CDTF' | 'DCMIType' | 'IMT' | 'RFC3066';
+
+/** One Dublin Core statement about a publication. */
+export interface DcStatement {
+	/** The DC 1.1 element (what simple Dublin Core shows). */
+	element: DcElement;
+	/** The DCMI term that refines the element, when one says more precisely what this is. */
+	term?: DcTerm;
+	/** Encoding scheme of the value, when it follows one. */
+	scheme?: DcScheme;
+	value: string;
+	/** Language of a human-readable value (`xml:lang`); never set on coded values. */
+	lang?: 'id' | 'en';
+}
+
+/** What the mapping needs besides the record: where the site lives. */
+export interface DcContext {
+	/** The site's public origin (config.origin), e.g. `https://perpustakaan.djkn.kemenkeu.go.id`. */
+	origin: string;
+}
+
+const ID = translator('id');
+const EN = translator('en');
+
+/** `YYYY`, `YYYY-MM` or `YYYY-MM-DD` that is a real date (W3CDTF without time). */
+function w3cdtf(pub: Publication): string | null {
+	const d = pub.publishedDate?.trim();
+	if (d && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(d)) {
+		const [y, m = '01', day = '01'] = d.split('-');
+		const t = new Date(`${y}-${m}-${day}T00:00:00Z`);
+		if (!Number.isNaN(t.getTime()) && t.toISOString().startsWith(`${y}-${m}-${day}`)) return d;
+	}
+	return pub.year !== null && pub.year >= 1 && pub.year <= 9999
+		? String(pub.year).padStart(4, '0')
+		: null;
+}
+
+/** The language code as ISO 639-1 (two letters) or 639-2/3 (three), or null when not one. */
+function isoLanguage(code: string): string | null {
+	const c = code.trim().toLowerCase();
+	return /^[a-z]{2,3}$/.test(c) ? c : null;
+}
+
+/** A human statement in both interface languages (Indonesian first: the catalog's own). */
+function both(
+	element: DcElement,
+	term: DcTerm | undefined,
+	key: string,
+	params?: Record<string, string | number>
+): DcStatement[] {
+	return [
+		{ element, term, value: ID(key, params), lang: 'id' },
+		{ element, term, value: EN(key, params), lang: 'en' }
+	];
+}
+
+/**
+ * The Dublin Core statements describing `pub`, in a stable order (their fingerprint decides
+ * whether a harvester is told the record changed).
+ */
+export function dublinCore(pub: Publication, ctx: DcContext): DcStatement[] {
+	const origin = ctx.origin.replace(/\/+$/, '');
+	const out: DcStatement[] = [];
+	// Titles are in the record's own language, which may be any; no xml:lang guess.
+	out.push({ element: 'title', value: pub.title });
+	if (pub.subtitle) out.push({ element: 'title', term: 'alternative', value: pub.subtitle });
+	for (const name of pub.authors) out.push({ element: 'creator', value: name });
+	for (const s of pub.subjects) out.push({ element: 'subject', value: s });
+	if (pub.abstract) out.push({ element: 'description', term: 'abstract', value: pub.abstract });
+	if (pub.publisher) out.push({ element: 'publisher', value: pub.publisher });
+	const date = w3cdtf(pub);
+	if (date) out.push({ element: 'date', term: 'issued', scheme: 'W3CDTF', value: date });
+	// DCMI Type vocabulary first (what aggregators filter on), then the library's own genre.
+	out.push({ element: 'type', scheme: 'DCMIType', value: 'Text' });
+	out.push(...both('type', undefined, `type.${pub.type}`));
+	if (pub.hasFile) {
+		out.push({ element: 'format', scheme: 'IMT', value: 'application/pdf' });
+		if (pub.pages) out.push(...both('format', 'extent', 'oai.extent', { pages: pub.pages }));
+	}
+	out.push({ element: 'identifier', scheme: 'URI', value: `${origin}/publications/${pub.id}` });
+	// The PDF is named only when the public may read it: the records given here are public and
+	// visible, so a file means an openly readable PDF (the reader route checks the policy again).
+	if (pub.hasFile && pub.access === 'public')
+		out.push({
+			element: 'identifier',
+			scheme: 'URI',
+			value: `${origin}/api/v1/publications/${pub.id}/file`
+		});
+	if (pub.isbn) out.push({ element: 'identifier', scheme: 'URI', value: `urn:isbn:${pub.isbn}` });
+	if (pub.issn) out.push({ element: 'identifier', scheme: 'URI', value: `urn:issn:${pub.issn}` });
+	if (pub.regulationNumber) out.push({ element: 'identifier', value: pub.regulationNumber });
+	const lang = isoLanguage(pub.language);
+	if (lang) out.push({ element: 'language', scheme: 'RFC3066', value: lang });
+	if (pub.series) {
+		out.push({ element: 'relation', term: 'isPartOf', value: pub.series.title });
+		out.push({
+			element: 'relation',
+			term: 'isPartOf',
+			scheme: 'URI',
+			value: `${origin}/series/${encodeURIComponent(pub.series.slug)}`
+		});
+		const parts = [
+			pub.series.title,
+			pub.volume !== null ? `Vol. ${pub.volume}` : null,
+			pub.issue !== null ? `No. ${pub.issue}` : null,
+			date ? date.slice(0, 4) : null
+		].filter(Boolean);
+		if (parts.length > 1)
+			out.push({ element: 'identifier', term: 'bibliographicCitation', value: parts.join(', ') });
+	}
+	out.push(...both('rights', 'accessRights', `oai.rights.${pub.access}`));
+	if (pub.hasFile && !pub.downloadable)
+		out.push(...both('rights', undefined, 'oai.rights.readOnly'));
+	// #14 lead: regulation DC statements — append the regulation facts (kind, dates, status,
+	// relations such as amends/revokes) here once the regulation model lands, e.g. dcterms:valid
+	// for the effective date and dcterms:isReplacedBy / replaces for relations (as record URLs of
+	// records the public may see only).
+	return out;
+}
