@@ -1,3 +1,16 @@
+import type {
+	ArticleLeaf,
+	BookLeaf,
+	CreativeWorkLeaf,
+	LegislationLeaf,
+	OrganizationLeaf,
+	PeriodicalLeaf,
+	PersonLeaf,
+	PublicationIssueLeaf,
+	PublicationVolumeLeaf,
+	ReportLeaf,
+	WithContext
+} from 'schema-dts';
 import { canReadContent, type AccessFacts } from '../access.ts';
 import { clock } from '../clock.ts';
 import type { Publication } from '../../types.ts';
@@ -121,19 +134,16 @@ export function openGraphTags(pub: Publication, ctx: StructuredDataContext): Hea
 	return tags;
 }
 
-type JsonObject = { [key: string]: unknown };
+/**
+ * The schema.org document types this page emits. Typed with schema-dts (Google's TypeScript
+ * rendering of the schema.org vocabulary), so the compiler rejects a property a type does not
+ * have or a value of the wrong kind: the vocabulary check runs in `svelte-check`.
+ */
+export type PublicationJsonLd = WithContext<
+	PublicationIssueLeaf | BookLeaf | ReportLeaf | LegislationLeaf | ArticleLeaf | CreativeWorkLeaf
+>;
 
-/** schema.org `@type` per catalog type. */
-const SCHEMA_TYPE = {
-	magazine_issue: 'PublicationIssue',
-	book: 'Book',
-	report: 'Report',
-	regulation: 'Legislation',
-	article: 'Article',
-	other: 'CreativeWork'
-} as const;
-
-function person(name: string): JsonObject {
+function person(name: string): PersonLeaf | OrganizationLeaf {
 	if (isOrganizationName(name)) return { '@type': 'Organization', name };
 	const n = parseName(name);
 	return 'literal' in n
@@ -141,94 +151,104 @@ function person(name: string): JsonObject {
 		: { '@type': 'Person', name, familyName: n.family, givenName: n.given };
 }
 
-/** The periodical a magazine issue or article belongs to, with its volume when known. */
-function periodicalOf(pub: Publication, origin: string): JsonObject | undefined {
+/** The periodical a magazine issue or article belongs to, through its volume when known. */
+function periodicalOf(
+	pub: Publication,
+	origin: string
+): PeriodicalLeaf | PublicationVolumeLeaf | undefined {
 	if (!pub.series) return undefined;
-	const periodical: JsonObject = {
+	const periodical: PeriodicalLeaf = {
 		'@type': 'Periodical',
 		name: pub.series.title,
-		url: `${origin}/series/${pub.series.slug}`
+		url: `${origin}/series/${pub.series.slug}`,
+		issn: pub.issn ?? undefined
 	};
-	if (pub.issn) periodical.issn = pub.issn;
 	if (pub.volume === null) return periodical;
-	return {
-		'@type': 'PublicationVolume',
-		volumeNumber: String(pub.volume),
-		isPartOf: periodical
-	};
+	return { '@type': 'PublicationVolume', volumeNumber: String(pub.volume), isPartOf: periodical };
 }
 
 /**
  * The schema.org description of a record: `PublicationIssue` within its `Periodical` for a
  * magazine issue, `Legislation` for a regulation, `Report`, `Book`, `Article`, else
- * `CreativeWork`.
+ * `CreativeWork`. Absent facts are `undefined`, which JSON leaves out.
  */
-export function jsonLd(pub: Publication, ctx: StructuredDataContext): JsonObject {
+export function jsonLd(pub: Publication, ctx: StructuredDataContext): PublicationJsonLd {
 	const now = ctx.now ?? clock();
 	const url = detailUrl(ctx.origin, pub.id);
 	const open = openToPublic(pub, now);
-	const doc: JsonObject = {
-		'@context': 'https://schema.org',
-		'@type': SCHEMA_TYPE[pub.type],
+	const common: Omit<CreativeWorkLeaf, '@type'> = {
 		'@id': url,
 		url,
 		name: fullTitle(pub),
-		inLanguage: pub.language
+		inLanguage: pub.language,
+		author: pub.authors.length ? pub.authors.map(person) : undefined,
+		publisher: pub.publisher ? { '@type': 'Organization', name: pub.publisher } : undefined,
+		datePublished: pub.publishedDate ?? (pub.year !== null ? String(pub.year) : undefined),
+		abstract: pub.abstract ?? undefined,
+		description: description(pub) || undefined,
+		keywords: pub.subjects.length ? pub.subjects.join(', ') : undefined,
+		isAccessibleForFree: open,
+		image: pub.cover && open ? `${ctx.origin}${pub.cover}` : undefined,
+		encoding: ctx.mayDownload
+			? {
+					'@type': 'MediaObject',
+					contentUrl: pdfUrl(ctx.origin, pub.id),
+					encodingFormat: 'application/pdf'
+				}
+			: undefined
 	};
-	if (pub.authors.length) doc.author = pub.authors.map(person);
-	if (pub.publisher) doc.publisher = { '@type': 'Organization', name: pub.publisher };
-	if (pub.publishedDate) doc.datePublished = pub.publishedDate;
-	else if (pub.year !== null) doc.datePublished = String(pub.year);
-	if (pub.abstract) doc.abstract = pub.abstract;
-	const desc = description(pub);
-	if (desc) doc.description = desc;
-	if (pub.subjects.length) doc.keywords = pub.subjects.join(', ');
-	if (pub.pages !== null && pub.type === 'book') doc.numberOfPages = pub.pages;
-	doc.isAccessibleForFree = open;
-	if (pub.cover && open) doc.image = `${ctx.origin}${pub.cover}`;
-	if (ctx.mayDownload)
-		doc.encoding = {
-			'@type': 'MediaObject',
-			contentUrl: pdfUrl(ctx.origin, pub.id),
-			encodingFormat: 'application/pdf'
-		};
-
+	const context = 'https://schema.org' as const;
 	switch (pub.type) {
-		case 'magazine_issue': {
-			if (pub.issue !== null) doc.issueNumber = String(pub.issue);
-			const partOf = periodicalOf(pub, ctx.origin);
-			if (partOf) doc.isPartOf = partOf;
-			break;
-		}
-		case 'article': {
-			const partOf = periodicalOf(pub, ctx.origin);
-			if (partOf) doc.isPartOf = partOf;
-			break;
-		}
+		case 'magazine_issue':
+			return {
+				'@context': context,
+				'@type': 'PublicationIssue',
+				...common,
+				issueNumber: pub.issue !== null ? String(pub.issue) : undefined,
+				isPartOf: periodicalOf(pub, ctx.origin)
+			};
+		case 'article':
+			return {
+				'@context': context,
+				'@type': 'Article',
+				...common,
+				isPartOf: periodicalOf(pub, ctx.origin)
+			};
 		case 'book':
-			if (pub.isbn) doc.isbn = pub.isbn;
-			if (pub.edition) doc.bookEdition = pub.edition;
-			if (pub.series)
-				doc.isPartOf = {
-					'@type': 'BookSeries',
-					name: pub.series.title,
-					url: `${ctx.origin}/series/${pub.series.slug}`
-				};
-			break;
+			return {
+				'@context': context,
+				'@type': 'Book',
+				...common,
+				isbn: pub.isbn ?? undefined,
+				bookEdition: pub.edition ?? undefined,
+				numberOfPages: pub.pages ?? undefined,
+				isPartOf: pub.series
+					? {
+							'@type': 'BookSeries',
+							name: pub.series.title,
+							url: `${ctx.origin}/series/${pub.series.slug}`
+						}
+					: undefined
+			};
+		case 'report':
+			return { '@context': context, '@type': 'Report', ...common };
 		case 'regulation':
-			if (pub.regulationNumber) doc.legislationIdentifier = pub.regulationNumber;
-			if (pub.publishedDate) doc.legislationDate = pub.publishedDate;
-			// #14 lead: regulation facts — fill from the regulation's own facts once they exist:
-			// legislationDate from the enactment date (instead of the publication date above),
-			// legislationLegalForce (https://schema.org/InForce | NotInForce | PartiallyInForce)
-			// from its status, legislationType from its kind (PMK, PP, ...), and relations
-			// (legislationAmends, legislationRepeals, ...) as links to the related records'
-			// detail pages — only those the viewer may see.
-			break;
+			return {
+				'@context': context,
+				'@type': 'Legislation',
+				...common,
+				legislationIdentifier: pub.regulationNumber ?? undefined,
+				// #14 lead: regulation facts — fill from the regulation's own facts once they exist:
+				// legislationDate from the enactment date (instead of the publication date used here),
+				// legislationLegalForce (https://schema.org/InForce | NotInForce | PartiallyInForce)
+				// from its status, legislationType from its kind (PMK, PP, ...), and relations
+				// (legislationAmends, legislationRepeals, ...) as links to the related records'
+				// detail pages — only those the viewer may see.
+				legislationDate: pub.publishedDate ?? undefined
+			};
 		default:
-			break;
+			return { '@context': context, '@type': 'CreativeWork', ...common };
 	}
-	return doc;
 }
 
 /**
