@@ -135,10 +135,16 @@ describe('Publication → CSL-JSON', () => {
 describe('rendering through Citation.js', () => {
 	it('writes BibTeX', () => {
 		const bib = render([pub()], 'bibtex', { origin, lang: 'id' });
-		expect(bib).toMatch(/^@book\{/m);
+		expect(bib).toMatch(/^@book\{djkn12,$/m);
 		expect(bib).toContain('author = {Santoso, Budi and {Sukarno}}');
 		expect(bib).toContain('isbn = {978-602-1234-56-7}');
 		expect(bib).toContain('url = {https://perpustakaan.example/publications/12}');
+	});
+
+	it('gives every record its own BibTeX key, even issues of one magazine in one year', () => {
+		const next = { ...magazine, id: 8, issue: 46, title: 'Media Kekayaan Negara Edisi 46' };
+		const bib = render([magazine, next], 'bibtex', { origin, lang: 'id' });
+		expect(bib.match(/^@article\{[^,]+,$/gm)).toEqual(['@article{djkn7,', '@article{djkn8,']);
 	});
 
 	it('writes RIS', () => {

@@ -39,6 +39,7 @@ export type CslName = { family: string; given?: string } | { literal: string };
 /** A CSL-JSON item (only the variables this catalog fills). */
 export interface CslItem {
 	id: string;
+	'citation-key': string;
 	type: string;
 	title: string;
 	author?: CslName[];
@@ -145,6 +146,10 @@ export function detailUrl(origin: string, id: number): string {
 export function toCsl(pub: Publication, origin: string): CslItem {
 	const item: CslItem = {
 		id: `djkn-${pub.id}`,
+		// The BibTeX key. Citation.js would derive "Author+Year+FirstWord", which every issue of a
+		// magazine in one year shares: duplicate keys break a BibTeX file. The record id is unique
+		// and stable (letters and digits only: Citation.js ignores a key with "-").
+		'citation-key': `djkn${pub.id}`,
 		type: pub.type === 'article' && pub.series ? 'article-magazine' : CSL_TYPE[pub.type],
 		title: fullTitle(pub),
 		URL: detailUrl(origin, pub.id),
