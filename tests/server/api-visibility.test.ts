@@ -134,7 +134,7 @@ describe('public visibility through the HTTP API', () => {
 		expect((await en.json()).error.message).toBe('Parameter "pageSize" is not valid.');
 	});
 
-	it('gives one public record in full, and 404 for every hidden one on API, page and cover', async () => {
+	it('gives one public record in full, and 404 for every hidden one on API, page, cover and citation', async () => {
 		const res = await get(`/api/v1/publications/${publicMagazine}`);
 		expect(res.status).toBe(200);
 		const pub = await res.json();
@@ -151,6 +151,9 @@ describe('public visibility through the HTTP API', () => {
 			expect((await api.json()).error.code).toBe('not_found');
 			expect((await get(`/publications/${id}`)).status, `${why} page`).toBe(404);
 			expect((await get(`/publications/${id}/cover`)).status, `${why} cover`).toBe(404);
+			const cite = await get(`/api/v1/publications/${id}/cite?format=csl-json`);
+			expect(cite.status, `${why} citation`).toBe(404);
+			expect((await cite.json()).error.code).toBe('not_found');
 		}
 		expect((await get('/api/v1/publications/999999')).status).toBe(404);
 		expect((await get('/api/v1/nothing-here')).status).toBe(404);

@@ -6,19 +6,29 @@ import { viewerOf } from '$lib/server/request.ts';
 import { lendingSummary } from '$lib/server/circulation/digital.ts';
 import { lendingActions } from '$lib/server/circulation/page-actions.ts';
 import { clock } from '$lib/server/clock.ts';
+import * as structuredData from '$lib/server/interop/structured-data.ts';
+import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const db = await getDb();
 	const viewer = viewerOf(locals.user);
 	try {
 		const pub = await publications.findById(db, viewer, Number(params.id));
 		const neighbours = await publications.seriesNeighbours(db, viewer, pub);
+		const readingSummary = await reading.summarize(db, viewer, pub.id);
 		return {
 			pub,
 			...neighbours,
-			reading: await reading.summarize(db, viewer, pub.id),
-			lending: await lendingSummary(db, locals.user?.id ?? null, pub.id, clock())
+			reading: readingSummary,
+			lending: await lendingSummary(db, locals.user?.id ?? null, pub.id, clock()),
+			// Citation meta tags, Open Graph and JSON-LD, for this viewer (a PDF link only when
+			// they may download it).
+			head: structuredData.forPage(pub, {
+				origin: url.origin,
+				siteName: translator(locals.lang)('app.name'),
+				mayDownload: readingSummary.mayDownload
+			})
 		};
 	} catch (err) {
 		toPageError(err, locals.lang);
