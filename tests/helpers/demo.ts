@@ -10,7 +10,11 @@ import { DEMO_PASSWORD, DEMO_SEED_DIR, ROOT, TEST_DIR } from './env.ts';
  */
 export function ensureDemoSeed(): string {
 	const marker = path.join(DEMO_SEED_DIR, '.complete');
-	if (fs.existsSync(marker)) return DEMO_SEED_DIR;
+	const version = seedSourcesHash();
+	// `npm test` starts from a fresh seed; a direct `vitest run` reuses the last one, unless the
+	// demo catalog, the seeding script or a migration changed since (a stale seed would make a
+	// test fail for data it was never given).
+	if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === version) return DEMO_SEED_DIR;
 	fs.rmSync(DEMO_SEED_DIR, { recursive: true, force: true });
 	const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/seed-demo.ts'], {
 		cwd: ROOT,
@@ -18,8 +22,24 @@ export function ensureDemoSeed(): string {
 		encoding: 'utf8'
 	});
 	if (r.status !== 0) throw new Error(`seeding the demo catalog failed:\n${r.stdout}\n${r.stderr}`);
-	fs.writeFileSync(marker, new Date().toISOString());
+	fs.writeFileSync(marker, version);
 	return DEMO_SEED_DIR;
+}
+
+/** A hash of everything the seeded demo data is made from. */
+function seedSourcesHash(): string {
+	const hash = crypto.createHash('sha256');
+	const files = [
+		'scripts/seed-demo.ts',
+		...['scripts/demo', 'db/migrations'].flatMap((dir) =>
+			fs
+				.readdirSync(path.join(ROOT, dir))
+				.sort()
+				.map((f) => path.join(dir, f))
+		)
+	];
+	for (const f of files) hash.update(f).update(fs.readFileSync(path.join(ROOT, f)));
+	return hash.digest('hex');
 }
 
 /** A private copy of the seeded demo data for a test that changes things. */

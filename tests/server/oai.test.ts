@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyDemoData } from '../helpers/demo.ts';
-import { openReadOnly } from '../helpers/db.ts';
+import { openReadOnly, publicationId } from '../helpers/db.ts';
 import {
 	OAI_DC_SCHEMA,
 	OAI_QDC_SCHEMA,
@@ -161,6 +161,37 @@ describe('OAI-PMH verbs, validated against the official schemas', () => {
 		expect(texts(qdc, 'dcterms:isPartOf')).toContain(row.series);
 		expect(texts(qdc, 'dcterms:issued')[0]).toMatch(/^\d{4}(-\d{2}-\d{2})?$/);
 		expect(texts(qdc, 'dcterms:accessRights').length).toBeGreaterThan(0);
+	});
+
+	it('GetRecord of a regulation carries its JDIHN facts: kind, enactment, status and revocations', async () => {
+		// Demo: PMK 213/PMK.06/2020 revokes PMK 27/PMK.06/2016 (both public); PMK 111/PMK.06/2016
+		// revokes PMK 96/PMK.06/2007, which is withdrawn and must not be named.
+		const revoked = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 27/PMK.06/2016');
+		const revoking = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 213/PMK.06/2020');
+		const withdrawn = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 96/PMK.06/2007');
+		const other = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 111/PMK.06/2016');
+
+		const qdc = await oai(
+			`verb=GetRecord&metadataPrefix=oai_qdc&identifier=oai:${host}:${revoked}`
+		);
+		expectValid(qdc, OAI_QDC_SCHEMA);
+		expect(texts(qdc, 'dcterms:isReplacedBy')).toEqual([`${server.url}/publications/${revoking}`]);
+		expect(texts(qdc, 'dcterms:created')).toEqual(['2016-02-19']);
+		expect(texts(qdc, 'dc:type')).toContain('Peraturan Menteri Keuangan');
+		expect(texts(qdc, 'dc:description')).toEqual(
+			expect.arrayContaining(['Status: Dicabut', 'Status: Revoked'])
+		);
+		const dc = await oai(`verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:${host}:${revoking}`);
+		expectValid(dc);
+		expect(texts(dc, 'dc:relation')).toContain(`${server.url}/publications/${revoked}`);
+		expect(texts(dc, 'dc:description')).toContain('Status: Berlaku');
+
+		const qdcOther = await oai(
+			`verb=GetRecord&metadataPrefix=oai_qdc&identifier=oai:${host}:${other}`
+		);
+		expectValid(qdcOther, OAI_QDC_SCHEMA);
+		expect(qdcOther).not.toContain(`/publications/${withdrawn}<`);
+		expect(texts(qdcOther, 'dcterms:replaces')).toEqual([]);
 	});
 
 	it('sets select by type, series, year and parent set', async () => {

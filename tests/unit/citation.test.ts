@@ -41,6 +41,7 @@ function pub(over: Partial<Publication> = {}): Publication {
 		cover: '/publications/12/cover',
 		copies: 1,
 		digitalCopies: 0,
+		regulation: null,
 		createdAt: '2024-01-01T00:00:00Z',
 		updatedAt: '2024-01-01T00:00:00Z',
 		...over

@@ -34,6 +34,7 @@ const base: Publication = {
 	cover: null,
 	copies: 0,
 	digitalCopies: 0,
+	regulation: null,
 	createdAt: '2026-01-01 00:00:00',
 	updatedAt: '2026-01-01 00:00:00'
 };

@@ -8,10 +8,10 @@ import {
 	type RegulationFacts
 } from '../../src/lib/regulations.ts';
 import { validatePublication } from '../../src/lib/schemas/publication.ts';
-import {
-	dublinCoreRegulation,
-	jsonLdLegislation
-} from '../../src/lib/server/catalog/regulations.ts';
+import { dublinCore } from '../../src/lib/server/interop/dublin-core.ts';
+import { jsonLd } from '../../src/lib/server/interop/structured-data.ts';
+import { toCsl } from '../../src/lib/server/interop/citation.ts';
+import type { Publication } from '../../src/lib/types.ts';
 import { translator } from '../../src/lib/i18n/index.ts';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
@@ -188,36 +188,93 @@ describe('regulation facts for the feeds', () => {
 		]
 	};
 
-	it('Dublin Core: type, number, enactment date, status and relations in Indonesian', () => {
-		const dc = dublinCoreRegulation(facts);
-		expect(dc).toContainEqual({ element: 'dc:type', value: 'Peraturan' });
-		expect(dc).toContainEqual({ element: 'dc:type', value: 'Peraturan Menteri Keuangan' });
-		expect(dc).toContainEqual({ element: 'dc:identifier', value: 'PMK 27/PMK.06/2016' });
-		expect(dc).toContainEqual({ element: 'dc:date', value: '2016-02-19' });
-		expect(dc).toContainEqual({ element: 'dc:description', value: 'Status: Dicabut' });
+	const pub = (regulation: RegulationFacts): Publication => ({
+		id: 3,
+		type: 'regulation',
+		title: 'Peraturan Menteri Keuangan Nomor 27/PMK.06/2016 tentang Petunjuk Pelaksanaan Lelang',
+		subtitle: null,
+		authors: ['Menteri Keuangan'],
+		publisher: 'Kementerian Keuangan',
+		place: 'Jakarta',
+		year: 2016,
+		publishedDate: '2016-02-22',
+		language: 'id',
+		abstract: null,
+		subjects: ['Lelang'],
+		isbn: null,
+		issn: null,
+		regulationNumber: 'PMK 27/PMK.06/2016',
+		edition: null,
+		series: null,
+		volume: null,
+		issue: null,
+		callNumber: null,
+		access: 'public',
+		status: 'published',
+		embargoUntil: null,
+		downloadable: true,
+		pages: 10,
+		hasFile: true,
+		hasTextLayer: true,
+		cover: null,
+		copies: 0,
+		digitalCopies: 0,
+		regulation,
+		createdAt: '2026-01-01 00:00:00',
+		updatedAt: '2026-01-01 00:00:00'
+	});
+	const origin = 'https://perpustakaan.example';
+
+	it('Dublin Core (OAI-PMH): kind, enactment date, field, place, status and relations as record URLs', () => {
+		const dc = dublinCore(pub(facts), { origin });
+		expect(dc).toContainEqual({ element: 'type', value: 'Peraturan Menteri Keuangan', lang: 'id' });
 		expect(dc).toContainEqual({
-			element: 'dc:relation',
-			value: 'Dicabut oleh: PMK 213/PMK.06/2020 (Petunjuk Pelaksanaan Lelang)'
+			element: 'date',
+			term: 'created',
+			scheme: 'W3CDTF',
+			value: '2016-02-19'
+		});
+		expect(dc).toContainEqual({ element: 'subject', value: 'Hukum Perdata' });
+		expect(dc).toContainEqual({ element: 'coverage', term: 'spatial', value: 'Jakarta' });
+		expect(dc).toContainEqual({ element: 'description', value: 'Status: Dicabut', lang: 'id' });
+		expect(dc).toContainEqual({ element: 'description', value: 'Status: Revoked', lang: 'en' });
+		expect(dc).toContainEqual({
+			element: 'relation',
+			term: 'isReplacedBy',
+			scheme: 'URI',
+			value: `${origin}/publications/9`
 		});
 		expect(dc).toContainEqual({
-			element: 'dc:relation',
-			value: 'Mengubah: PMK 1/2010 (PMK lama)'
+			element: 'relation',
+			scheme: 'URI',
+			value: `${origin}/publications/5`
 		});
 	});
 
-	it('schema.org Legislation: identifier, date, legal force and changed legislation by URL', () => {
-		const ld = jsonLdLegislation(facts, 'https://perpustakaan.example/publications/3');
-		expect(ld).toEqual({
+	it('schema.org Legislation: kind, identifier, enactment date, legal force and changed legislation by URL', () => {
+		const ctx = { origin, siteName: 'Perpustakaan DJKN', mayDownload: true };
+		expect(jsonLd(pub(facts), ctx)).toMatchObject({
 			'@type': 'Legislation',
 			legislationType: 'Peraturan Menteri Keuangan',
 			legislationIdentifier: 'PMK 27/PMK.06/2016',
 			legislationDate: '2016-02-19',
 			legislationJurisdiction: 'ID',
 			legislationLegalForce: { '@id': 'https://schema.org/NotInForce' },
-			legislationChanges: [{ '@id': 'https://perpustakaan.example/publications/5' }]
+			legislationChanges: [{ '@id': `${origin}/publications/5` }]
 		});
-		expect(
-			jsonLdLegislation({ ...facts, status: 'diubah', amends: [] }, 'http://x/publications/3')
-		).not.toHaveProperty('legislationChanges');
+		expect(jsonLd(pub({ ...facts, status: 'diubah', amends: [] }), ctx)).not.toHaveProperty(
+			'legislationChanges'
+		);
+	});
+
+	it('CSL (citations): number, kind as genre, enactment date as issued, status when not in force', () => {
+		const item = toCsl(pub(facts), origin);
+		expect(item).toMatchObject({
+			number: 'PMK 27/PMK.06/2016',
+			genre: 'Peraturan Menteri Keuangan',
+			issued: { 'date-parts': [[2016, 2, 19]] },
+			status: 'Dicabut'
+		});
+		expect(toCsl(pub({ ...facts, status: 'berlaku' }), origin)).not.toHaveProperty('status');
 	});
 });

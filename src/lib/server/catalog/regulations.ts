@@ -9,14 +9,13 @@ import {
 	numberKey,
 	type RegulationFacts,
 	type RegulationRef,
-	type RegulationStatus,
 	type RelationInput,
 	type RelationKind
 } from '../../regulations.ts';
 
 /**
  * Regulations (JDIHN): the facts of regulation records, the "amends" / "revokes" relations
- * between them, the status rule, and their Dublin Core and schema.org forms for the feeds.
+ * between them and the status rule (interop/ maps them to Dublin Core, schema.org and CSL).
  *
  * A relation reveals the record at its other end, so every related record passes the access
  * policy (`canSeePublication`) for the viewer before it is listed or counted: a hidden
@@ -260,89 +259,4 @@ export async function regulationOptions(db: Db, limit = 5000) {
 		.limit(limit)
 		.execute();
 	return rows;
-}
-
-// #14 lead: the OAI-PMH part's oai_dc records and the feeds add `dublinCoreRegulation(
-// pub.regulation)` for regulations; the record page's JSON-LD (cite part) merges
-// `jsonLdLegislation(pub.regulation, absoluteUrl)`. `pub` must be hydrated for the same viewer
-// the output is for (anonymous for public feeds: `hydrate(db, rows)`'s default).
-
-/** One Dublin Core statement: element (`dc:type`, ...) and its text value. */
-export interface DcStatement {
-	element:
-		| 'dc:type'
-		| 'dc:identifier'
-		| 'dc:date'
-		| 'dc:subject'
-		| 'dc:coverage'
-		| 'dc:description'
-		| 'dc:relation';
-	value: string;
-}
-
-const STATUS_LABEL: Record<RegulationStatus, string> = {
-	berlaku: 'Berlaku',
-	dicabut: 'Dicabut',
-	diubah: 'Diubah'
-};
-
-/** How a related regulation is named in a DC relation: its number if any, else its title. */
-function refText(r: RegulationRef): string {
-	return r.number ? `${r.number} (${r.title})` : r.title;
-}
-
-/**
- * Dublin Core statements for a regulation (for OAI-PMH `oai_dc` and feeds), in Indonesian as
- * JDIHN uses them: `dc:type` "Peraturan" and the kind's name, `dc:identifier` the number,
- * `dc:date` the enactment date, `dc:subject` the field of law, `dc:coverage` the place of
- * enactment, the status and promulgation date as `dc:description`, and every visible relation
- * as a `dc:relation` "Mengubah: …", "Mencabut: …", "Diubah oleh: …", "Dicabut oleh: …".
- * `facts` must come from `regulationFacts` for the same viewer the output is for.
- */
-export function dublinCoreRegulation(facts: RegulationFacts): DcStatement[] {
-	const out: DcStatement[] = [{ element: 'dc:type', value: 'Peraturan' }];
-	if (facts.kindLabel) out.push({ element: 'dc:type', value: facts.kindLabel });
-	if (facts.number) out.push({ element: 'dc:identifier', value: facts.number });
-	if (facts.enactedDate) out.push({ element: 'dc:date', value: facts.enactedDate });
-	if (facts.legalField) out.push({ element: 'dc:subject', value: facts.legalField });
-	if (facts.enactedPlace) out.push({ element: 'dc:coverage', value: facts.enactedPlace });
-	out.push({ element: 'dc:description', value: `Status: ${STATUS_LABEL[facts.status]}` });
-	if (facts.promulgatedDate)
-		out.push({ element: 'dc:description', value: `Diundangkan: ${facts.promulgatedDate}` });
-	const rel = (prefix: string, refs: RegulationRef[]) =>
-		refs.forEach((r) => out.push({ element: 'dc:relation', value: `${prefix}: ${refText(r)}` }));
-	rel('Mengubah', facts.amends);
-	rel('Mencabut', facts.revokes);
-	rel('Diubah oleh', facts.amendedBy);
-	rel('Dicabut oleh', facts.revokedBy);
-	return out;
-}
-
-const LEGAL_FORCE: Record<RegulationStatus, string> = {
-	berlaku: 'https://schema.org/InForce',
-	dicabut: 'https://schema.org/NotInForce',
-	diubah: 'https://schema.org/PartiallyInForce'
-};
-
-/**
- * schema.org `Legislation` properties for a regulation's JSON-LD, to merge into the record's
- * object. `url` is the record's absolute page URL (`…/publications/{id}`); related records are
- * `@id` URLs on the same site. `legislationChanges` lists what this regulation amends or
- * revokes (schema.org: "amendment, replacement, correction, repeal"); only visible targets
- * appear, as `facts` was computed for the viewer.
- */
-export function jsonLdLegislation(facts: RegulationFacts, url: string): Record<string, unknown> {
-	const origin = new URL(url).origin;
-	const at = (r: RegulationRef) => ({ '@id': `${origin}/publications/${r.id}` });
-	const out: Record<string, unknown> = {
-		'@type': 'Legislation',
-		legislationJurisdiction: 'ID',
-		legislationLegalForce: { '@id': LEGAL_FORCE[facts.status] }
-	};
-	if (facts.kindLabel) out.legislationType = facts.kindLabel;
-	if (facts.number) out.legislationIdentifier = facts.number;
-	if (facts.enactedDate) out.legislationDate = facts.enactedDate;
-	const changes = [...facts.amends, ...facts.revokes].map(at);
-	if (changes.length > 0) out.legislationChanges = changes;
-	return out;
 }

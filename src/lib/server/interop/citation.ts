@@ -51,6 +51,10 @@ export interface CslItem {
 	volume?: string;
 	issue?: string;
 	number?: string;
+	/** The kind of regulation (PMK, PP, ...). */
+	genre?: string;
+	/** Publication status; for a regulation no longer in force, Dicabut/Diubah. */
+	status?: string;
 	edition?: string;
 	ISBN?: string;
 	ISSN?: string;
@@ -173,9 +177,16 @@ export function toCsl(pub: Publication, origin: string): CslItem {
 	if (pub.isbn) item.ISBN = pub.isbn;
 	if (pub.issn) item.ISSN = pub.issn;
 	if (pub.regulationNumber) item.number = pub.regulationNumber;
-	// #14 lead: regulation facts — when regulations carry their kind, enactment date and status,
-	// map the enactment date to `issued` (CSL cites a law by the date it was enacted) and the
-	// kind (PMK, PP, ...) to `genre` here.
+	if (pub.regulation) {
+		// CSL cites a law by its number and the date it was enacted; the kind (PMK, PP, ...) is
+		// its genre, and its status a note, so a citation of a revoked regulation says so.
+		const reg = pub.regulation;
+		if (reg.number) item.number = reg.number;
+		if (reg.kindLabel) item.genre = reg.kindLabel;
+		const enacted = reg.enactedDate?.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+		if (enacted) item.issued = { 'date-parts': [enacted.slice(1, 4).map(Number)] };
+		if (reg.status !== 'berlaku') item.status = reg.status === 'dicabut' ? 'Dicabut' : 'Diubah';
+	}
 	if (pub.abstract) item.abstract = pub.abstract;
 	if (pub.subjects.length) item.keyword = pub.subjects.join(', ');
 	if (pub.pages !== null) item['number-of-pages'] = String(pub.pages);

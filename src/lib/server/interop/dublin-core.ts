@@ -38,7 +38,11 @@ export type DcTerm =
 	| 'extent'
 	| 'isPartOf'
 	| 'accessRights'
-	| 'bibliographicCitation';
+	| 'bibliographicCitation'
+	| 'created'
+	| 'spatial'
+	| 'replaces'
+	| 'isReplacedBy';
 
 /** DCMI encoding schemes (`xsi:type="dcterms:…"` in qualified DC). */
 export type DcScheme = 'URI' | 'W3CDTF' | 'DCMIType' | 'IMT' | 'RFC3066';
@@ -154,9 +158,40 @@ export function dublinCore(pub: Publication, ctx: DcContext): DcStatement[] {
 	out.push(...both('rights', 'accessRights', `oai.rights.${pub.access}`));
 	if (pub.hasFile && !pub.downloadable)
 		out.push(...both('rights', undefined, 'oai.rights.readOnly'));
-	// #14 lead: regulation DC statements — append the regulation facts (kind, dates, status,
-	// relations such as amends/revokes) here once the regulation model lands, e.g. dcterms:valid
-	// for the effective date and dcterms:isReplacedBy / replaces for relations (as record URLs of
-	// records the public may see only).
+	if (pub.regulation) out.push(...regulation(pub, origin));
+	return out;
+}
+
+/**
+ * A regulation's JDIHN facts as Dublin Core: its kind (`type`), number (`identifier`), the
+ * enactment date (`created`: a regulation exists from the day it is enacted), field of law
+ * (`subject`), place of enactment (`coverage`/`spatial`), status in both languages
+ * (`description`), and its relations as the related records' URLs: `replaces`/`isReplacedBy`
+ * for revocations, plain `relation` for amendments (DCMI has no "amends"). The relations come
+ * from hydrate for the same (anonymous) viewer, so only public regulations are named.
+ */
+function regulation(pub: Publication, origin: string): DcStatement[] {
+	const reg = pub.regulation;
+	if (!reg) return [];
+	const out: DcStatement[] = [];
+	if (reg.kindLabel) out.push({ element: 'type', value: reg.kindLabel, lang: 'id' });
+	if (reg.number && reg.number !== pub.regulationNumber)
+		out.push({ element: 'identifier', value: reg.number });
+	if (reg.enactedDate && /^\d{4}-\d{2}-\d{2}$/.test(reg.enactedDate))
+		out.push({ element: 'date', term: 'created', scheme: 'W3CDTF', value: reg.enactedDate });
+	if (reg.legalField) out.push({ element: 'subject', value: reg.legalField });
+	if (reg.enactedPlace) out.push({ element: 'coverage', term: 'spatial', value: reg.enactedPlace });
+	const status = `reg.status.${reg.status}`;
+	out.push(
+		{ element: 'description', value: `Status: ${ID(status)}`, lang: 'id' },
+		{ element: 'description', value: `Status: ${EN(status)}`, lang: 'en' }
+	);
+	const url = (id: number) => `${origin}/publications/${id}`;
+	for (const r of reg.revokes)
+		out.push({ element: 'relation', term: 'replaces', scheme: 'URI', value: url(r.id) });
+	for (const r of reg.revokedBy)
+		out.push({ element: 'relation', term: 'isReplacedBy', scheme: 'URI', value: url(r.id) });
+	for (const r of [...reg.amends, ...reg.amendedBy])
+		out.push({ element: 'relation', scheme: 'URI', value: url(r.id) });
 	return out;
 }

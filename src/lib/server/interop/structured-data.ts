@@ -237,18 +237,43 @@ export function jsonLd(pub: Publication, ctx: StructuredDataContext): Publicatio
 				'@context': context,
 				'@type': 'Legislation',
 				...common,
-				legislationIdentifier: pub.regulationNumber ?? undefined,
-				// #14 lead: regulation facts — fill from the regulation's own facts once they exist:
-				// legislationDate from the enactment date (instead of the publication date used here),
-				// legislationLegalForce (https://schema.org/InForce | NotInForce | PartiallyInForce)
-				// from its status, legislationType from its kind (PMK, PP, ...), and relations
-				// (legislationAmends, legislationRepeals, ...) as links to the related records'
-				// detail pages — only those the viewer may see.
-				legislationDate: pub.publishedDate ?? undefined
+				...legislation(pub, ctx.origin)
 			};
 		default:
 			return { '@context': context, '@type': 'CreativeWork', ...common };
 	}
+}
+
+const LEGAL_FORCE = {
+	berlaku: 'https://schema.org/InForce',
+	dicabut: 'https://schema.org/NotInForce',
+	diubah: 'https://schema.org/PartiallyInForce'
+} as const;
+
+/**
+ * schema.org `Legislation` facts of a regulation: its kind, number, enactment date (a law is
+ * dated by its enactment, not by when the library published a copy), legal force from its
+ * status, and what it amends or revokes as `legislationChanges` links. The relations were
+ * resolved for the page's viewer (catalog hydrate), so a hidden regulation is never named.
+ */
+function legislation(pub: Publication, origin: string): Partial<LegislationLeaf> {
+	const reg = pub.regulation;
+	if (!reg)
+		return {
+			legislationIdentifier: pub.regulationNumber ?? undefined,
+			legislationDate: pub.publishedDate ?? undefined
+		};
+	const changes = [...reg.amends, ...reg.revokes].map((r) => ({
+		'@id': `${origin}/publications/${r.id}`
+	}));
+	return {
+		legislationIdentifier: reg.number ?? pub.regulationNumber ?? undefined,
+		legislationType: reg.kindLabel ?? undefined,
+		legislationDate: reg.enactedDate ?? pub.publishedDate ?? undefined,
+		legislationJurisdiction: 'ID',
+		legislationLegalForce: { '@id': LEGAL_FORCE[reg.status] },
+		...(changes.length > 0 ? { legislationChanges: changes } : {})
+	};
 }
 
 /**
