@@ -648,5 +648,5 @@ export const en: Record<MessageKey, string> = {
 	'oai.set.type': 'Publication type',
 	'oai.set.series': 'Series',
 	'oai.set.year': 'Year of publication',
-	'oai.repositoryName': 'DJKN Digital Library',
+	'oai.repositoryName': 'DJKN Digital Library'
 };

@@ -652,7 +652,7 @@ export const id = {
 	'oai.set.type': 'Jenis publikasi',
 	'oai.set.series': 'Seri',
 	'oai.set.year': 'Tahun terbit',
-	'oai.repositoryName': 'Perpustakaan Digital DJKN',
+	'oai.repositoryName': 'Perpustakaan Digital DJKN'
 } as const;
 
 export type MessageKey = keyof typeof id;
