@@ -622,3 +622,29 @@ describe('leak test', () => {
 		}
 	});
 });
+
+describe('with the default page sizes', () => {
+	let plain: RunningServer;
+	beforeAll(async () => {
+		plain = await startServer(copyDemoData());
+	});
+	afterAll(async () => {
+		await plain?.stop();
+	});
+
+	it('/sitemap.xml is a single urlset (also served as /sitemap-1.xml) and OPDS pages hold 50 entries', async () => {
+		const root = await fetch(`${plain.url}/sitemap.xml`);
+		expect(root.status).toBe(200);
+		const body = await root.text();
+		const set = xml(body);
+		expect(set.localName).toBe('urlset');
+		expect(kids(set, SM, 'url').length).toBeGreaterThan(3);
+		expect(await (await fetch(`${plain.url}/sitemap-1.xml`)).text()).toBe(body);
+		expect((await fetch(`${plain.url}/sitemap-2.xml`)).status).toBe(404);
+		const feed = xml(await (await fetch(`${plain.url}/opds/new`)).text());
+		expect(text(feed, OS, 'itemsPerPage')).toBe('50');
+		expect(kids(feed, ATOM, 'entry').length).toBe(
+			Math.min(50, Number(text(feed, OS, 'totalResults')))
+		);
+	});
+});
