@@ -159,7 +159,7 @@ describe('public visibility through the HTTP API', () => {
 		expect((await get('/api/v1/nothing-here')).status).toBe(404);
 	});
 
-	it('home, catalog and series pages show no hidden titles', async () => {
+	it('home, catalog and series pages, feeds, OPDS and the sitemap show no hidden titles', async () => {
 		const db = openReadOnly(server.dataDir);
 		const titles = hidden.map(
 			(h) =>
@@ -169,7 +169,17 @@ describe('public visibility through the HTTP API', () => {
 		db.close();
 		const escape = (s: string) =>
 			s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-		for (const path of ['/', '/catalog', '/catalog?sort=added', '/series/media-kekayaan-negara']) {
+		for (const path of [
+			'/',
+			'/catalog',
+			'/catalog?sort=added',
+			'/series/media-kekayaan-negara',
+			// The machine-readable public outputs (tests/server/opds.test.ts checks them all).
+			'/feed.xml',
+			'/opds/new',
+			'/opds/v2/new',
+			'/sitemap.xml'
+		]) {
 			const html = await (await get(path)).text();
 			for (const t of titles) expect(html.includes(escape(t)), `${path} leaks "${t}"`).toBe(false);
 		}

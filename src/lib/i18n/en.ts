@@ -648,5 +648,18 @@ export const en: Record<MessageKey, string> = {
 	'oai.set.type': 'Publication type',
 	'oai.set.series': 'Series',
 	'oai.set.year': 'Year of publication',
-	'oai.repositoryName': 'DJKN Digital Library'
+	'oai.repositoryName': 'DJKN Digital Library',
+	'opds.new': 'New arrivals',
+	'opds.newSummary': 'Open publications most recently added to the library.',
+	'opds.bySeries': 'By series',
+	'opds.bySeriesSummary': 'Serial publications, such as the Media Kekayaan Negara magazine.',
+	'opds.byType': 'By type',
+	'opds.byTypeSummary': 'Books, magazines, regulations, reports and more.',
+	'opds.count': '{n} titles',
+	'opds.search': 'Search the catalog',
+	'opds.searchResults': 'Search results: {q}',
+	'opds.shortName': 'DJKN Library',
+	'opds.searchDescription': 'Search the open publications of the DJKN Library.',
+	'opds.backToStart': 'Back to the catalog',
+	'opds.catalogLink': 'OPDS catalog'
 };

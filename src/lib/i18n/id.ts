@@ -652,7 +652,20 @@ export const id = {
 	'oai.set.type': 'Jenis publikasi',
 	'oai.set.series': 'Seri',
 	'oai.set.year': 'Tahun terbit',
-	'oai.repositoryName': 'Perpustakaan Digital DJKN'
+	'oai.repositoryName': 'Perpustakaan Digital DJKN',
+	'opds.new': 'Koleksi terbaru',
+	'opds.newSummary': 'Publikasi terbuka yang terakhir ditambahkan ke perpustakaan.',
+	'opds.bySeries': 'Menurut seri',
+	'opds.bySeriesSummary': 'Terbitan berseri, seperti majalah Media Kekayaan Negara.',
+	'opds.byType': 'Menurut jenis',
+	'opds.byTypeSummary': 'Buku, majalah, peraturan, laporan dan lainnya.',
+	'opds.count': '{n} judul',
+	'opds.search': 'Cari di katalog',
+	'opds.searchResults': 'Hasil pencarian: {q}',
+	'opds.shortName': 'Pustaka DJKN',
+	'opds.searchDescription': 'Cari publikasi terbuka Perpustakaan DJKN.',
+	'opds.backToStart': 'Kembali ke katalog',
+	'opds.catalogLink': 'Katalog OPDS'
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -59,6 +59,18 @@ export const config = {
 		const host = new URL(this.origin).hostname.replace(/^\[|\]$/g, '');
 		return `perpustakaan@${host.includes('.') ? host : `${host}.localdomain`}`;
 	},
+	/** Entries per page of an OPDS acquisition feed (`OPDS_PAGE_SIZE`, default 50, at most 500). */
+	get opdsPageSize(): number {
+		return Math.min(intFromEnv('OPDS_PAGE_SIZE', 50), 500);
+	},
+	/**
+	 * URLs per sitemap file (`SITEMAP_PAGE_SIZE`, default and maximum 50,000 — the limit of the
+	 * sitemaps.org protocol). Past it /sitemap.xml becomes a sitemap index of /sitemap-N.xml pages;
+	 * tests set it small to prove the paging.
+	 */
+	get sitemapPageSize(): number {
+		return Math.min(intFromEnv('SITEMAP_PAGE_SIZE', 50_000), 50_000);
+	},
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);
 	},
