@@ -67,6 +67,13 @@ export function feedHead(
 	author.ele('uri').txt(absolute(ctx, '/'));
 }
 
+/** A regulation's status as schema.org's legal-force term, labelled in Indonesian (JDIHN's words). */
+const LEGAL_FORCE = {
+	berlaku: { term: 'InForce', label: 'Berlaku' },
+	dicabut: { term: 'NotInForce', label: 'Dicabut' },
+	diubah: { term: 'PartiallyInForce', label: 'Diubah' }
+} as const;
+
 /**
  * One publication as an Atom entry: id, title, authors, updated (the record's `updatedAt`),
  * published (when it entered the library), summary (abstract), categories (subjects),
@@ -92,9 +99,15 @@ export function atomEntry(
 	if (pub.publisher) entry.ele(DCTERMS_NS, 'dc:publisher').txt(pub.publisher);
 	if (pub.isbn) entry.ele(DCTERMS_NS, 'dc:identifier').txt(`urn:isbn:${pub.isbn}`);
 	if (pub.abstract) entry.ele('summary', { type: 'text' }).txt(pub.abstract);
-	// #14 lead: regulation facts — a regulation's status (berlaku / dicabut) and its number could
-	// go here as entry content once the regulations helper settles their public shape
-	// (pub.regulation is already the anonymous view, see catalog/regulations.ts).
+	if (pub.regulation) {
+		// A regulation's number and legal status (JDIHN), as the anonymous public sees them: a
+		// reader of the feed learns that a rule is revoked without opening the page.
+		if (pub.regulation.number) entry.ele(DCTERMS_NS, 'dc:identifier').txt(pub.regulation.number);
+		entry.ele('category', {
+			scheme: 'https://schema.org/LegalForceStatus',
+			...LEGAL_FORCE[pub.regulation.status]
+		});
+	}
 	entry.ele('link', {
 		rel: 'alternate',
 		type: 'text/html',

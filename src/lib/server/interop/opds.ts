@@ -436,7 +436,6 @@ function v2Publication(ctx: OpdsContext, pub: Publication) {
 				...(pub.issue !== null ? { position: pub.issue } : {})
 			}
 		};
-	// #14 lead: regulation facts — a regulation's status could join `metadata` here too.
 	const links: Link[] = [
 		{ rel: ACQUISITION_REL, href: downloadUrl(ctx, pub), type: 'application/pdf' },
 		{ rel: 'alternate', href: entryId(ctx, pub), type: 'text/html' }
