@@ -3,6 +3,7 @@ import { openReadOnly } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
+import { checkSchemaOrg } from '../helpers/schema-org.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 /**
@@ -257,6 +258,46 @@ describe('structured data on the detail page', () => {
 			if (type === 'regulation')
 				expect(scripts[0].legislationIdentifier, type).toEqual(expect.any(String));
 		}
+	});
+
+	it('every JSON-LD document served conforms to the schema.org vocabulary (types, properties, ranges)', async () => {
+		const db = openReadOnly(server.dataDir);
+		// The demo's revoked PMK and the one revoking it: Legislation with its legal force and changes.
+		const regulations = (
+			db
+				.prepare(
+					`select id from publications where regulation_number in ('PMK 27/PMK.06/2016', 'PMK 213/PMK.06/2020')
+					 order by regulation_number desc`
+				)
+				.all() as { id: number }[]
+		).map((r) => r.id);
+		db.close();
+		const ids = [...Object.values(pick).map((p) => p.id), ...regulations];
+		const docs = [];
+		for (const id of ids) {
+			const { scripts } = headOf(await (await get(`/publications/${id}`)).text());
+			expect(scripts, `publication ${id}`).toHaveLength(1);
+			docs.push({ label: `/publications/${id}`, doc: scripts[0] });
+		}
+		expect(docs.map((d) => d.doc['@type'])).toEqual(
+			expect.arrayContaining(['PublicationIssue', 'Book', 'Legislation', 'Report'])
+		);
+		const [revoked, revoking] = regulations.map(
+			(id) => docs.find((d) => d.label === `/publications/${id}`)!.doc
+		);
+		expect(revoked.legislationLegalForce).toEqual({ '@id': 'https://schema.org/NotInForce' });
+		expect(revoking.legislationChanges).toEqual([
+			{ '@id': `${server.url}/publications/${regulations[0]}` }
+		]);
+		const result = checkSchemaOrg(docs);
+		expect(result.output).toBe('');
+		expect(result.ok).toBe(true);
+		// The checker does refuse what schema.org does not define.
+		const wrong = checkSchemaOrg([
+			{ label: 'wrong', doc: { ...docs[0].doc, legislationLegalForce: 'Maybe' } }
+		]);
+		expect(wrong.ok).toBe(false);
+		expect(wrong.output).toMatch(/legislationLegalForce/);
 	});
 
 	it('an employee gets the tags of an internal record, without a public cover; the public gets a 404', async () => {
