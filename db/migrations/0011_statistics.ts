@@ -8,6 +8,9 @@ import { sql, type Kysely } from 'kysely';
  * purpose no user id, no IP address, no session: the log answers "what is searched and what
  * finds nothing", never "who searched for what". Pruned after SEARCH_LOG_RETENTION_MONTHS.
  *
+ * `search_monthly`: searches per Jakarta month and query (count, and how many found nothing),
+ * kept by triggers on `search_log` — pruning the log takes its searches out of it too.
+ *
  * `usage_monthly`: a roll-up of `usage_events` per Jakarta month (UTC+7, the library's calendar,
  * as the circulation charts use), publication and kind, kept exact by triggers in the same
  * transaction as each insert or delete, so monthly and top-N figures read a few thousand rows
@@ -27,6 +30,27 @@ export async function up(db: Kysely<any>): Promise<void> {
 	// Period filters and pruning both range over `at`; the query is in the index so top-query
 	// grouping over a period reads the index alone.
 	await sql`create index search_log_at on search_log (at, query, results)`.execute(db);
+
+	// The same per Jakarta month and query, so top queries over a year group the distinct
+	// queries of each month rather than every search; pruning the log decrements it.
+	await sql`create table search_monthly (
+		month text not null,
+		query text not null,
+		n integer not null,
+		zero integer not null,
+		primary key (month, query)
+	) without rowid`.execute(db);
+	await sql`create trigger search_monthly_insert after insert on search_log begin
+		insert into search_monthly (month, query, n, zero)
+		values (strftime('%Y-%m', new.at, '+7 hours'), new.query, 1, new.results = 0)
+		on conflict (month, query) do update set n = n + 1, zero = zero + (new.results = 0);
+	end`.execute(db);
+	await sql`create trigger search_monthly_delete after delete on search_log begin
+		update search_monthly set n = n - 1, zero = zero - (old.results = 0)
+		where month = strftime('%Y-%m', old.at, '+7 hours') and query = old.query;
+		delete from search_monthly
+		where month = strftime('%Y-%m', old.at, '+7 hours') and query = old.query and n <= 0;
+	end`.execute(db);
 
 	await sql`create table usage_monthly (
 		month text not null,
@@ -58,5 +82,8 @@ export async function down(db: Kysely<any>): Promise<void> {
 	await sql`drop trigger if exists usage_monthly_delete`.execute(db);
 	await sql`drop trigger if exists usage_monthly_insert`.execute(db);
 	await sql`drop table if exists usage_monthly`.execute(db);
+	await sql`drop trigger if exists search_monthly_delete`.execute(db);
+	await sql`drop trigger if exists search_monthly_insert`.execute(db);
+	await sql`drop table if exists search_monthly`.execute(db);
 	await sql`drop table if exists search_log`.execute(db);
 }

@@ -257,5 +257,9 @@ describe('the search log', () => {
 		const kept = sql<{ query: string }>('select query from search_log').map((r) => r.query);
 		expect(kept).toContain('masih disimpan');
 		expect(kept).not.toContain('sangat lama');
+		// …and out of the monthly roll-up the statistics read.
+		const rolled = sql<{ query: string }>('select query from search_monthly').map((r) => r.query);
+		expect(rolled).toContain('masih disimpan');
+		expect(rolled).not.toContain('sangat lama');
 	});
 });

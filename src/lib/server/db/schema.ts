@@ -296,6 +296,15 @@ export interface SearchLogTable {
 	signed_in: number;
 }
 
+/** Searches per Jakarta month and query, kept by triggers on `search_log` (migration 0011). */
+export interface SearchMonthlyTable {
+	month: string;
+	query: string;
+	n: number;
+	/** Of those, searches that found nothing. */
+	zero: number;
+}
+
 /** Views and downloads per Jakarta month and publication, kept by triggers (migration 0011). */
 export interface UsageMonthlyTable {
 	/** `YYYY-MM`, Jakarta time. */
@@ -333,6 +342,7 @@ export interface Database {
 	oai_record_sets: OaiRecordSetsTable;
 	oai_state: OaiStateTable;
 	search_log: SearchLogTable;
+	search_monthly: SearchMonthlyTable;
 	usage_monthly: UsageMonthlyTable;
 }
 
