@@ -5,7 +5,9 @@
 // publications), pages (a 5,000-record catalog generated and imported, then /healthz, home,
 // catalog, a detail page and search under autocannon load; BENCH_SECONDS default 15 here,
 // BENCH_CONNECTIONS default 20, BENCH_PAGES_RECORDS default 5000), circulation (desk operations, 20 concurrent desks and the digital-copy race over
-// HTTP, then invariants checked by SQL; exits non-zero on a violation or an unexpected answer).
+// HTTP, then invariants checked by SQL; exits non-zero on a violation or an unexpected answer),
+// statistics (1,000,000 usage events, BENCH_STATS_ROWS; the statistics page, API and a CSV timed
+// against /healthz; BENCH_STATS_RECORDS extra records, default 5000).
 // Later issues add theirs here.
 // Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10); search:
 // BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_ENGINES (default fts5,production; also
@@ -25,6 +27,7 @@ import { readerScenario } from './bench/reader.ts';
 import { searchScenario, searchTable } from './bench/search.ts';
 import { circulationScenario, circulationTable } from './bench/circulation.ts';
 import { pagesScenario, pagesTable } from './bench/pages.ts';
+import { statisticsScenario, statisticsTable } from './bench/statistics.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -194,6 +197,11 @@ async function main() {
 			console.log(circulationTable(r));
 			// Results are still written below; the exit code reports the failure.
 			if (r.failures.length) process.exitCode = 1;
+		}
+		if (run('statistics')) {
+			const r = await statisticsScenario(dataDir);
+			results.statistics = r;
+			for (const line of statisticsTable(r)) console.log(line);
 		}
 	} finally {
 		fs.rmSync(dataDir, { recursive: true, force: true });

@@ -12,7 +12,9 @@ import * as ingest from '../src/lib/server/catalog/ingest.ts';
 import * as pdf from '../src/lib/server/pdf/index.ts';
 import * as users from '../src/lib/server/accounts/users.ts';
 import { validatePublication } from '../src/lib/schemas/publication.ts';
+import SQLite from 'better-sqlite3';
 import { buildDemoCatalog } from './demo/catalog.ts';
+import { addDemoHistory } from './demo/history.ts';
 import { renderDemoPdf } from './demo/pdf.ts';
 
 /** Demo accounts (documented in the README). NIPs follow the 18-digit civil-servant format. */
@@ -156,6 +158,21 @@ async function main(): Promise<void> {
 	for (const rec of catalog)
 		if (rec.relations?.length)
 			await records.update(db, idOf.get(rec.key)!, { relations: rec.relations }, actor);
+	// A year of use before today (views, downloads, returned loans, searches) for the statistics
+	// page; DEMO_HISTORY=0 leaves it out (the test suite's shared demo seed does: its tests
+	// count loans and views from a known-empty start).
+	if (process.env.DEMO_HISTORY !== '0') {
+		const sqlite = new SQLite(config.databaseFile);
+		sqlite.pragma('busy_timeout = 5000');
+		try {
+			const h = addDemoHistory(sqlite, new Date());
+			console.log(
+				`  history: ${h.views} views, ${h.downloads} downloads, ${h.loans} returned loans, ${h.searches} searches over the last 12 months`
+			);
+		} finally {
+			sqlite.close();
+		}
+	}
 	const seconds = ((performance.now() - started) / 1000).toFixed(1);
 	console.log(
 		`Demo catalog ready in ${seconds}s: ${catalog.length} publications, ${pages} pages, ${copies} copies.`

@@ -26,6 +26,7 @@ import { apiError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { applyCachePolicy } from '$lib/server/cache.ts';
 import * as pageCache from '$lib/server/page-cache.ts';
+import * as searchLog from '$lib/server/statistics/search-log.ts';
 import { reservedActionRefusal } from '$lib/server/forms.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
 import { LANG_COOKIE, parseLang, translator } from '$lib/i18n/index.ts';
@@ -152,6 +153,14 @@ const application: Handle = async ({ event, resolve }) => {
 		if (cacheKey && event.locals.user === null)
 			response = await pageCache.remember(cacheKey, event.request, response);
 	}
+	// After the cache, so searches answered from it are counted too (statistics/search-log.ts).
+	searchLog.observe(
+		event.request,
+		event.url,
+		event.locals.lang,
+		event.locals.user !== null,
+		response
+	);
 	log.info(
 		{
 			reqId: event.locals.requestId,

@@ -71,6 +71,15 @@ export const config = {
 	get sitemapPageSize(): number {
 		return Math.min(intFromEnv('SITEMAP_PAGE_SIZE', 50_000), 50_000);
 	},
+	/**
+	 * Months the search log keeps each search (`SEARCH_LOG_RETENTION_MONTHS`, default 13: a full
+	 * year to compare with the same month last year). Older rows are deleted by the leader
+	 * process at start and every hour (lib/server/statistics/search-log.ts).
+	 */
+	// #15 lead: add SEARCH_LOG_RETENTION_MONTHS (and DEMO_HISTORY, see README ## Statistics) to the README's Configuration table; kept out of it to avoid a merge conflict on its alignment.
+	get searchLogRetentionMonths(): number {
+		return intFromEnv('SEARCH_LOG_RETENTION_MONTHS', 13);
+	},
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);
 	},

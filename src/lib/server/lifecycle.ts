@@ -6,6 +6,7 @@ import * as storage from './storage/index.ts';
 import { sweepOrphans } from './catalog/ingest.ts';
 import * as search from './search/index.ts';
 import * as pdf from './pdf/pool.ts';
+import * as searchLog from './statistics/search-log.ts';
 
 /**
  * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
@@ -106,6 +107,8 @@ export async function start(): Promise<void> {
 	// Loads the persisted search index (the leader rebuilds it in a worker only if missing or
 	// stale; followers load what the leader writes).
 	search.init({ build: leader });
+	// The search log's retention (SEARCH_LOG_RETENTION_MONTHS): pruned at start and hourly.
+	if (leader) searchLog.startMaintenance(db);
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(
@@ -137,6 +140,8 @@ export function shutdown(reason = 'shutdown'): Promise<void> {
 		log.info({ workers: pool.workers, queued: pool.queued }, 'shutdown: PDF workers stopped');
 		const { interrupted } = await search.stop(BUILD_GRACE_MS);
 		log.info({ interrupted }, 'shutdown: search index builder stopped');
+		const logged = await searchLog.stop();
+		log.info({ logged }, 'shutdown: search log written');
 		const checkpoint = await checkpointAndClose();
 		log.info({ checkpoint }, 'shutdown: write-ahead log checkpointed, database closed');
 		log.info({ ms: Date.now() - started }, 'shutdown: done');

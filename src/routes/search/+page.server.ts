@@ -4,13 +4,16 @@ import { parseSearchParams } from '$lib/server/search/params.ts';
 import { isStaff } from '$lib/server/access.ts';
 import { toPageError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
+import { RESULT_COUNT_HEADER } from '$lib/server/statistics/search-log.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url, locals }) => {
+export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
 	try {
 		const params = parseSearchParams(url);
 		const viewer = viewerOf(locals.user);
 		const result = await search.search(await getDb(), viewer, { ...params });
+		// Read by the search log in the request hook (statistics/search-log.ts).
+		setHeaders({ [RESULT_COUNT_HEADER]: String(result.total) });
 		return { params, result, staff: isStaff(viewer), indexStatus: search.status().status };
 	} catch (err) {
 		toPageError(err, locals.lang);

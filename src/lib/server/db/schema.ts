@@ -284,6 +284,36 @@ export interface OaiStateTable {
 	value: string;
 }
 
+/** One search typed into the catalog (migration 0011): no user id, no IP, on purpose. */
+export interface SearchLogTable {
+	id: Generated<number>;
+	at: Defaulted<string>;
+	/** Normalised: Unicode NFKC, lower case, single spaces (statistics/search-log.ts). */
+	query: string;
+	/** The interface language the search was made in (`id`, `en`). */
+	lang: string;
+	results: number;
+	signed_in: number;
+}
+
+/** Searches per Jakarta month and query, kept by triggers on `search_log` (migration 0011). */
+export interface SearchMonthlyTable {
+	month: string;
+	query: string;
+	n: number;
+	/** Of those, searches that found nothing. */
+	zero: number;
+}
+
+/** Views and downloads per Jakarta month and publication, kept by triggers (migration 0011). */
+export interface UsageMonthlyTable {
+	/** `YYYY-MM`, Jakarta time. */
+	month: string;
+	kind: 'view' | 'download';
+	publication_id: number;
+	n: number;
+}
+
 /** The typed shape of the whole database, as Kysely sees it. */
 export interface Database {
 	users: UsersTable;
@@ -311,6 +341,9 @@ export interface Database {
 	oai_records: OaiRecordsTable;
 	oai_record_sets: OaiRecordSetsTable;
 	oai_state: OaiStateTable;
+	search_log: SearchLogTable;
+	search_monthly: SearchMonthlyTable;
+	usage_monthly: UsageMonthlyTable;
 }
 
 export type PublicationRow = Selectable<PublicationsTable>;

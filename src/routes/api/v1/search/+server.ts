@@ -4,6 +4,7 @@ import * as search from '$lib/server/search/index.ts';
 import { parseSearchParams } from '$lib/server/search/params.ts';
 import { toApiError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
+import { RESULT_COUNT_HEADER } from '$lib/server/statistics/search-log.ts';
 import type { RequestHandler } from './$types';
 
 /**
@@ -29,7 +30,14 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 				matchedAll: result.matchedAll,
 				didYouMean: result.didYouMean
 			},
-			{ headers: { 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Authorization' } }
+			{
+				headers: {
+					'Cache-Control': 'private, no-cache',
+					Vary: 'Cookie, Authorization',
+					// Read by the search log in the request hook (statistics/search-log.ts).
+					[RESULT_COUNT_HEADER]: String(result.total)
+				}
+			}
 		);
 	} catch (err) {
 		return toApiError(err, locals.lang);
