@@ -6,6 +6,7 @@ import * as storage from './storage/index.ts';
 import { sweepOrphans } from './catalog/ingest.ts';
 import * as search from './search/index.ts';
 import * as pdf from './pdf/pool.ts';
+import * as mail from './mail/index.ts';
 
 /**
  * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
@@ -88,6 +89,22 @@ export async function start(): Promise<void> {
 			'METRICS_ALLOW'
 		);
 	}
+	for (const [check, name] of [
+		[() => config.smtp, 'SMTP_URL/SMTP_HOST/SMTP_PORT/SMTP_SECURE'],
+		[() => config.mailIntervalSeconds, 'MAIL_INTERVAL_SECONDS'],
+		[() => config.mailRetrySeconds, 'MAIL_RETRY_SECONDS'],
+		[() => config.appSecret, 'APP_SECRET']
+	] as const) {
+		try {
+			check();
+		} catch (err) {
+			throw new StartFailure(
+				`${(err as Error).message}: fix it in the environment`,
+				'config',
+				name
+			);
+		}
+	}
 	let db;
 	try {
 		probeDataDir(dir);
@@ -106,6 +123,8 @@ export async function start(): Promise<void> {
 	// Loads the persisted search index (the leader rebuilds it in a worker only if missing or
 	// stale; followers load what the leader writes).
 	search.init({ build: leader });
+	// E-mail reminders: the leader alone scans and sends, so no notice is sent by two processes.
+	if (leader) await mail.start(db);
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(
@@ -132,6 +151,8 @@ export function shutdown(reason = 'shutdown'): Promise<void> {
 		const finished = await handlersIdle(HANDLER_GRACE_MS);
 		if (finished) log.info('shutdown: no request in progress');
 		else log.warn({ inFlight: active }, 'shutdown: requests still running, stopping anyway');
+		await mail.stop();
+		log.info('shutdown: mail sender stopped');
 		const pool = pdf.stats();
 		await pdf.shutdown();
 		log.info({ workers: pool.workers, queued: pool.queued }, 'shutdown: PDF workers stopped');
