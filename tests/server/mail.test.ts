@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadOnly } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
@@ -274,6 +275,33 @@ describe('reminders by e-mail', () => {
 		const ids = smtp.received.map((r) => r.mail.messageId);
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids.every((id) => /^<outbox-\d+@djkn\.test>$/.test(id ?? ''))).toBe(true);
+	});
+
+	it('a crash between "accepted" and "marked sent" sends that one notice again, with the same Message-ID', async () => {
+		// At-least-once for that window (see outbox.ts): what a SIGKILL right after the SMTP
+		// server's "250 OK" leaves behind is a row still `sending`.
+		await server.stop();
+		const [row] = outbox('kind = ?', 'hold_ready');
+		const first = smtp.received.find((r) => r.mail.messageId === `<outbox-${row.id}@djkn.test>`);
+		expect(first).toBeTruthy();
+		const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
+		try {
+			db.prepare(`update mail_outbox set status = 'sending', sent_at = null where id = ?`).run(
+				row.id
+			);
+		} finally {
+			db.close();
+		}
+		const before = smtp.received.length;
+		server = await startServer(dataDir, mailEnv);
+		const again = await waitFor('the interrupted notice sent again', () =>
+			smtp.received.slice(before).find((r) => r.mail.messageId === first!.mail.messageId)
+		);
+		expect(again.mail.subject).toBe(first!.mail.subject);
+		await waitFor('the row marked sent', () => outbox('id = ?', row.id)[0]?.status === 'sent');
+		expect(outbox('id = ?', row.id)[0].attempts).toBe(row.attempts + 1);
+		expect(server.output()).toContain('rows interrupted while sending are queued again');
+		expect(smtp.received.length).toBe(before + 1);
 	});
 
 	it('without SMTP settings reminders are off: nothing is queued', async () => {
