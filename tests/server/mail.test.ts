@@ -97,7 +97,7 @@ beforeAll(async () => {
 		SMTP_HOST: '127.0.0.1',
 		SMTP_PORT: String(smtp.port),
 		MAIL_FROM: 'Perpustakaan DJKN <perpustakaan@djkn.test>',
-		MAIL_INTERVAL_SECONDS: '1',
+		MAIL_INTERVAL: '1',
 		MAIL_RETRY_SECONDS: '1'
 	};
 	server = await startServer(dataDir, mailEnv);

@@ -120,9 +120,9 @@ export const config = {
 		const host = new URL(this.origin).hostname.replace(/^\[|\]$/g, '');
 		return `Perpustakaan DJKN <perpustakaan@${host.includes('.') ? host : `${host}.localdomain`}>`;
 	},
-	/** Seconds between two rounds of the reminder scan and sender (`MAIL_INTERVAL_SECONDS`, 60). */
+	/** Seconds between two rounds of the reminder scan and sender (`MAIL_INTERVAL`, 60). */
 	get mailIntervalSeconds(): number {
-		return intFromEnv('MAIL_INTERVAL_SECONDS', 60);
+		return intFromEnv('MAIL_INTERVAL', 60);
 	},
 	/**
 	 * First retry delay after a failed send (`MAIL_RETRY_SECONDS`, default 60); it doubles with

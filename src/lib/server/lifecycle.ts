@@ -91,7 +91,7 @@ export async function start(): Promise<void> {
 	}
 	for (const [check, name] of [
 		[() => config.smtp, 'SMTP_URL/SMTP_HOST/SMTP_PORT/SMTP_SECURE'],
-		[() => config.mailIntervalSeconds, 'MAIL_INTERVAL_SECONDS'],
+		[() => config.mailIntervalSeconds, 'MAIL_INTERVAL'],
 		[() => config.mailRetrySeconds, 'MAIL_RETRY_SECONDS'],
 		[() => config.appSecret, 'APP_SECRET']
 	] as const) {

@@ -7,7 +7,7 @@ import { scan } from './notices.ts';
 import { createTransport, deliverDue } from './sender.ts';
 
 /**
- * The reminder loop of the leader process: every MAIL_INTERVAL_SECONDS, scan for due notices
+ * The reminder loop of the leader process: every MAIL_INTERVAL, scan for due notices
  * and deliver what the outbox has ready. Off — not started at all, nothing queued — while no
  * SMTP server is configured, so switching mail on later does not flood members with a backlog
  * of stale notices: the first scan queues only what is due from then on.
