@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { MailKind } from '../db/schema.ts';
 import { config } from '../config.ts';
@@ -122,6 +123,23 @@ export async function scan(db: Db, now: Date): Promise<number> {
 		.where('loans.kind', '=', 'physical')
 		.where('loans.returned_at', 'is', null)
 		.where('loans.due_at', '<=', soonUntil)
+		// Loans already told about stay out of the scan: a loan overdue for months is not
+		// looked at again every round.
+		.where(({ not, exists, selectFrom }) =>
+			not(
+				exists(
+					selectFrom('mail_outbox')
+						.select('mail_outbox.id')
+						.whereRef('mail_outbox.ref_id', '=', 'loans.id')
+						.whereRef('mail_outbox.ref_date', '=', 'loans.due_at')
+						.where(
+							'mail_outbox.kind',
+							'=',
+							sql<MailKind>`case when loans.due_at < ${iso} then 'overdue' else 'due_soon' end`
+						)
+				)
+			)
+		)
 		.where('users.active', '=', 1)
 		.where('users.mail_reminders', '=', 1)
 		.where('users.email', 'is not', null)
@@ -144,6 +162,17 @@ export async function scan(db: Db, now: Date): Promise<number> {
 		.where('holds.cancelled_at', 'is', null)
 		.where('holds.expired_at', 'is', null)
 		.where('holds.pickup_until', '>', iso)
+		.where(({ not, exists, selectFrom }) =>
+			not(
+				exists(
+					selectFrom('mail_outbox')
+						.select('mail_outbox.id')
+						.where('mail_outbox.kind', '=', 'hold_ready')
+						.whereRef('mail_outbox.ref_id', '=', 'holds.id')
+						.whereRef('mail_outbox.ref_date', '=', 'holds.ready_at')
+				)
+			)
+		)
 		.where('users.active', '=', 1)
 		.where('users.mail_reminders', '=', 1)
 		.where('users.email', 'is not', null)

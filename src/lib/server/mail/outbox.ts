@@ -131,9 +131,21 @@ export async function claim(
 					.execute();
 				continue;
 			}
+			// To the member's address as it is now: it may have been corrected since the notice was queued.
+			const user = await tx
+				.selectFrom('users')
+				.select('email')
+				.where('id', '=', c.userId)
+				.executeTakeFirst();
+			if (user?.email) c.to = user.email;
 			await tx
 				.updateTable('mail_outbox')
-				.set({ status: 'sending', claimed_at: now.toISOString(), attempts: c.attempts })
+				.set({
+					status: 'sending',
+					claimed_at: now.toISOString(),
+					attempts: c.attempts,
+					to_address: c.to
+				})
 				.where('id', '=', r.id)
 				.where('status', '=', 'pending')
 				.execute();
