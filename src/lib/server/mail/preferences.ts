@@ -10,6 +10,9 @@ export interface MailPreferences {
 	language: Lang;
 }
 
+// #15 lead: the language switch (/lang/[lang]) only sets a cookie; if members should get mail in
+// the interface language they last picked, call `set(db, user.id, { language }, …)` there too.
+
 /** The member's e-mail settings; null for an unknown account. */
 export async function get(db: Db, userId: number): Promise<MailPreferences | null> {
 	const row = await db
