@@ -45,6 +45,13 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 const READ_ONLY_POSTS = new Set(['/oai']);
 
+/**
+ * POST endpoints authorised by a signed token in their URL, not by a cookie: a mail client's
+ * RFC 8058 one-click unsubscribe POSTs there from its own servers, without an Origin header, and
+ * a forged cross-site request could not name a valid token anyway.
+ */
+const SIGNED_LINK_POSTS = new Set(['/mail/unsubscribe']);
+
 /** The content types a browser form can send cross-site (SvelteKit's list). */
 const FORM_TYPES = new Set([
 	'application/x-www-form-urlencoded',
@@ -57,12 +64,13 @@ const FORM_TYPES = new Set([
  * SvelteKit's own check against cross-site form submissions, moved here because the built-in one
  * (turned off in svelte.config.js) cannot exempt a path: a POST, PUT, PATCH or DELETE with a
  * form content type whose Origin is not the site's — none at all included — gets SvelteKit's
- * 403 text, exactly as before. The one exception is the read-only endpoints above, which a
- * harvester without an Origin header must be able to POST to.
+ * 403 text, exactly as before. The exceptions are the read-only endpoints above, which a
+ * harvester without an Origin header must be able to POST to, and the signed-link ones.
  */
 function formOriginRefusal(event: RequestEvent): Response | null {
 	const { request, url } = event;
 	if (!UNSAFE_METHODS.has(request.method) || READ_ONLY_POSTS.has(url.pathname)) return null;
+	if (SIGNED_LINK_POSTS.has(url.pathname)) return null;
 	const type = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase() ?? '';
 	if (!FORM_TYPES.has(type) || request.headers.get('origin') === url.origin) return null;
 	const message = `Cross-site ${request.method} form submissions are forbidden`;

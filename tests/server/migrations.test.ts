@@ -42,7 +42,8 @@ describe('migrations', () => {
 				['0007_search_lengths', 'Success'],
 				['0008_regulations', 'Success'],
 				['0009_oai', 'Success'],
-				['0011_statistics', 'Success']
+				['0011_statistics', 'Success'],
+				['0013_outbox', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

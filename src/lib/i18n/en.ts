@@ -717,5 +717,41 @@ export const en: Record<MessageKey, string> = {
 	'stats.col.count': 'Count',
 	'stats.col.records': 'Records',
 	'stats.col.query': 'Query',
-	'stats.col.zeroResults': 'Found nothing'
+	'stats.col.zeroResults': 'Found nothing',
+	'mail.dueSoon.subject': 'Reminder: your loan is due on {date}',
+	'mail.dueSoon.body':
+		'Dear {name},\n\n{item}, which you borrowed from the DJKN Library, is due on {date}. Please return it to the circulation desk by then, or renew the loan if you still need it.',
+	'mail.overdue.subject': 'Your loan has been overdue since {date}',
+	'mail.overdue.body':
+		'Dear {name},\n\n{item}, which you borrowed from the DJKN Library, was due on {date} and has not been returned. Please return it to the circulation desk as soon as possible; late fines may apply.',
+	'mail.holdReady.subject': 'Your hold is ready for pickup',
+	'mail.holdReady.body':
+		'Dear {name},\n\n{item}, which you placed a hold on, is ready. Please collect it at the circulation desk or open it from your loans page by {date}; after that the hold lapses and passes to the next member.',
+	'mail.item.titled': '"{title}" (barcode {barcode})',
+	'mail.item.titledDigital': '"{title}" (digital copy)',
+	'mail.item.untitled': 'The copy with barcode {barcode}',
+	'mail.item.untitledDigital': 'A publication',
+	'mail.footer.loans': 'Your loans and holds: {url}',
+	'mail.footer.why':
+		'You receive this e-mail because e-mail reminders are on for your DJKN Library account.',
+	'mail.footer.unsubscribe': 'Stop receiving reminders: {url}',
+	'mail.prefs.title': 'E-mail reminders',
+	'mail.prefs.lead':
+		'The library sends a reminder two days before a loan is due, when a loan is overdue, and when a hold is ready for pickup.',
+	'mail.prefs.reminders': 'Send me reminders by e-mail',
+	'mail.prefs.language': 'Language of e-mails',
+	'mail.prefs.save': 'Save',
+	'mail.prefs.saved': 'Reminder settings saved.',
+	'mail.prefs.noEmail':
+		'Your account has no e-mail address yet; ask an admin to add one so reminders can be sent.',
+	'mail.prefs.off': 'The library has not switched e-mail sending on yet.',
+	'mail.lang.id': 'Bahasa Indonesia',
+	'mail.lang.en': 'English',
+	'mail.unsub.title': 'Stop receiving reminders',
+	'mail.unsub.lead': 'Stop e-mail reminders for {email}?',
+	'mail.unsub.confirm': 'Unsubscribe',
+	'mail.unsub.done':
+		'You will no longer receive e-mail reminders. You can switch them back on from your Account page.',
+	'mail.unsub.invalid':
+		'This unsubscribe link is not valid. Open the complete link from the e-mail, or change the setting on your Account page after signing in.'
 };

@@ -721,7 +721,43 @@ export const id = {
 	'stats.col.count': 'Jumlah',
 	'stats.col.records': 'Jumlah koleksi',
 	'stats.col.query': 'Kata kunci',
-	'stats.col.zeroResults': 'Tanpa hasil'
+	'stats.col.zeroResults': 'Tanpa hasil',
+	'mail.dueSoon.subject': 'Pengingat: pinjaman jatuh tempo {date}',
+	'mail.dueSoon.body':
+		'Yth. {name},\n\n{item} yang Anda pinjam dari Perpustakaan DJKN jatuh tempo pada {date}. Mohon kembalikan ke meja layanan paling lambat hari itu, atau perpanjang pinjaman bila masih diperlukan.',
+	'mail.overdue.subject': 'Pinjaman terlambat sejak {date}',
+	'mail.overdue.body':
+		'Yth. {name},\n\n{item} yang Anda pinjam dari Perpustakaan DJKN jatuh tempo pada {date} dan belum dikembalikan. Mohon segera kembalikan ke meja layanan; denda keterlambatan dapat berlaku.',
+	'mail.holdReady.subject': 'Pesanan Anda siap diambil',
+	'mail.holdReady.body':
+		'Yth. {name},\n\n{item} yang Anda pesan sudah siap. Silakan ambil di meja layanan atau buka dari halaman pinjaman Anda paling lambat {date}; setelah itu pesanan dibatalkan dan diberikan kepada anggota berikutnya.',
+	'mail.item.titled': '"{title}" (barcode {barcode})',
+	'mail.item.titledDigital': '"{title}" (salinan digital)',
+	'mail.item.untitled': 'Eksemplar dengan barcode {barcode}',
+	'mail.item.untitledDigital': 'Publikasi',
+	'mail.footer.loans': 'Pinjaman dan pesanan Anda: {url}',
+	'mail.footer.why':
+		'Anda menerima e-mail ini karena pengingat e-mail aktif untuk akun Anda di Perpustakaan DJKN.',
+	'mail.footer.unsubscribe': 'Berhenti menerima pengingat: {url}',
+	'mail.prefs.title': 'Pengingat e-mail',
+	'mail.prefs.lead':
+		'Perpustakaan mengirim pengingat dua hari sebelum jatuh tempo, saat pinjaman terlambat, dan saat pesanan siap diambil.',
+	'mail.prefs.reminders': 'Kirimi saya pengingat lewat e-mail',
+	'mail.prefs.language': 'Bahasa e-mail',
+	'mail.prefs.save': 'Simpan',
+	'mail.prefs.saved': 'Pengaturan pengingat disimpan.',
+	'mail.prefs.noEmail':
+		'Akun Anda belum memiliki alamat e-mail; minta admin menambahkannya agar pengingat dapat dikirim.',
+	'mail.prefs.off': 'Pengiriman e-mail belum diaktifkan oleh pengelola perpustakaan.',
+	'mail.lang.id': 'Bahasa Indonesia',
+	'mail.lang.en': 'English',
+	'mail.unsub.title': 'Berhenti menerima pengingat',
+	'mail.unsub.lead': 'Hentikan pengingat e-mail untuk {email}?',
+	'mail.unsub.confirm': 'Berhenti berlangganan',
+	'mail.unsub.done':
+		'Anda tidak akan lagi menerima pengingat e-mail. Anda dapat mengaktifkannya kembali di halaman Akun.',
+	'mail.unsub.invalid':
+		'Tautan berhenti berlangganan ini tidak valid. Buka tautan lengkap dari e-mail, atau ubah pengaturan di halaman Akun setelah masuk.'
 } as const;
 
 export type MessageKey = keyof typeof id;

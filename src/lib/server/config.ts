@@ -11,6 +11,20 @@ function intFromEnv(name: string, fallback: number): number {
 	return n;
 }
 
+/** How nodemailer reaches the SMTP server: a URL, or host/port/credentials. */
+export type SmtpSettings =
+	| { url: string }
+	| { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } };
+
+/** Reads an on/off flag: 1/true/yes/on or 0/false/no/off (case-insensitive). */
+function flagFromEnv(name: string, fallback: boolean): boolean {
+	const raw = process.env[name]?.trim().toLowerCase();
+	if (!raw) return fallback;
+	if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+	if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+	throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
 /** The database's file name inside DATA_DIR (backup and restore name it too). */
 export const DATABASE_FILE = 'perpustakaan.sqlite';
 
@@ -79,6 +93,64 @@ export const config = {
 	// #15 lead: add SEARCH_LOG_RETENTION_MONTHS (and DEMO_HISTORY, see README ## Statistics) to the README's Configuration table; kept out of it to avoid a merge conflict on its alignment.
 	get searchLogRetentionMonths(): number {
 		return intFromEnv('SEARCH_LOG_RETENTION_MONTHS', 13);
+	},
+	/**
+	 * The SMTP server reminders are sent through, or null when none is configured — then e-mail
+	 * is OFF: the reminder scan enqueues nothing and the sender does not run (lib/server/mail/).
+	 * `SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…:465`) wins; otherwise `SMTP_HOST` with
+	 * `SMTP_PORT` (default 587, or 465 when `SMTP_SECURE`), `SMTP_SECURE` (implicit TLS, default
+	 * false: STARTTLS is used when the server offers it), `SMTP_USER` and `SMTP_PASS`.
+	 */
+	get smtp(): SmtpSettings | null {
+		const url = process.env.SMTP_URL?.trim();
+		if (url) {
+			if (!/^smtps?:\/\//i.test(url))
+				throw new Error('SMTP_URL must start with smtp:// or smtps://');
+			return { url };
+		}
+		const host = process.env.SMTP_HOST?.trim();
+		if (!host) return null;
+		const secure = flagFromEnv('SMTP_SECURE', false);
+		const user = process.env.SMTP_USER?.trim();
+		return {
+			host,
+			port: intFromEnv('SMTP_PORT', secure ? 465 : 587),
+			secure,
+			...(user ? { auth: { user, pass: process.env.SMTP_PASS ?? '' } } : {})
+		};
+	},
+	/**
+	 * The sender of reminders (`MAIL_FROM`, an address or `Name <address>`). Default:
+	 * `Perpustakaan DJKN <perpustakaan@…>` on the host of ORIGIN, like OAI_ADMIN_EMAIL.
+	 */
+	get mailFrom(): string {
+		const explicit = process.env.MAIL_FROM?.trim();
+		if (explicit) return explicit;
+		const host = new URL(this.origin).hostname.replace(/^\[|\]$/g, '');
+		return `Perpustakaan DJKN <perpustakaan@${host.includes('.') ? host : `${host}.localdomain`}>`;
+	},
+	/** Seconds between two rounds of the reminder scan and sender (`MAIL_INTERVAL`, 60). */
+	get mailIntervalSeconds(): number {
+		return intFromEnv('MAIL_INTERVAL', 60);
+	},
+	/**
+	 * First retry delay after a failed send (`MAIL_RETRY_SECONDS`, default 60); it doubles with
+	 * every further failure up to 6 hours, and a notice is retried until it is delivered.
+	 */
+	get mailRetrySeconds(): number {
+		return intFromEnv('MAIL_RETRY_SECONDS', 60);
+	},
+	/**
+	 * Key for signed links that work without a login (`APP_SECRET`, at least 32 characters):
+	 * e-mail unsubscribe links. Unset: a random key generated once and kept in the database
+	 * (table mail_state), which is enough for one installation; set it to keep links valid
+	 * across a fresh database.
+	 */
+	get appSecret(): string | null {
+		const raw = process.env.APP_SECRET?.trim();
+		if (!raw) return null;
+		if (raw.length < 32) throw new Error('APP_SECRET must be at least 32 characters long');
+		return raw;
 	},
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);

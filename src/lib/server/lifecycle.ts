@@ -7,6 +7,7 @@ import { sweepOrphans } from './catalog/ingest.ts';
 import * as search from './search/index.ts';
 import * as pdf from './pdf/pool.ts';
 import * as searchLog from './statistics/search-log.ts';
+import * as mail from './mail/index.ts';
 
 /**
  * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
@@ -89,6 +90,22 @@ export async function start(): Promise<void> {
 			'METRICS_ALLOW'
 		);
 	}
+	for (const [check, name] of [
+		[() => config.smtp, 'SMTP_URL/SMTP_HOST/SMTP_PORT/SMTP_SECURE'],
+		[() => config.mailIntervalSeconds, 'MAIL_INTERVAL'],
+		[() => config.mailRetrySeconds, 'MAIL_RETRY_SECONDS'],
+		[() => config.appSecret, 'APP_SECRET']
+	] as const) {
+		try {
+			check();
+		} catch (err) {
+			throw new StartFailure(
+				`${(err as Error).message}: fix it in the environment`,
+				'config',
+				name
+			);
+		}
+	}
 	let db;
 	try {
 		probeDataDir(dir);
@@ -109,6 +126,8 @@ export async function start(): Promise<void> {
 	search.init({ build: leader });
 	// The search log's retention (SEARCH_LOG_RETENTION_MONTHS): pruned at start and hourly.
 	if (leader) searchLog.startMaintenance(db);
+	// E-mail reminders: the leader alone scans and sends, so no notice is sent by two processes.
+	if (leader) await mail.start(db);
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(
@@ -135,6 +154,8 @@ export function shutdown(reason = 'shutdown'): Promise<void> {
 		const finished = await handlersIdle(HANDLER_GRACE_MS);
 		if (finished) log.info('shutdown: no request in progress');
 		else log.warn({ inFlight: active }, 'shutdown: requests still running, stopping anyway');
+		await mail.stop();
+		log.info('shutdown: mail sender stopped');
 		const pool = pdf.stats();
 		await pdf.shutdown();
 		log.info({ workers: pool.workers, queued: pool.queued }, 'shutdown: PDF workers stopped');

@@ -34,8 +34,20 @@ interface Entry {
 
 /** The JSON API answers that are public and cacheable; every other /api path is left alone. */
 const CACHED_API = new Set(['/api/v1/search', '/api/v1/publications']);
-/** Pages that are never cached (operations, session handling). */
-const NEVER = new Set(['/healthz', '/readyz', '/metrics', '/login', '/logout', '/lang']);
+/**
+ * Pages that are never cached (operations, session handling; the unsubscribe page shows a
+ * member's setting, which no catalog version tracks).
+ */
+const NEVER = new Set([
+	'/healthz',
+	'/readyz',
+	'/metrics',
+	'/login',
+	'/logout',
+	'/lang',
+	'/mail/unsubscribe',
+	'/mail/unsubscribe/__data.json'
+]);
 /** Answers built from the search index. */
 const SEARCH_PATHS = new Set(['/search', '/search/__data.json', '/api/v1/search']);
 /** Pages whose load has an effect: opening the reader counts a view (reader/usage.ts). */

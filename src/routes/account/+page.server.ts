@@ -12,6 +12,8 @@ import { viewerOf } from '$lib/server/request.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms.ts';
+import * as mailPrefs from '$lib/server/mail/preferences.ts';
+import * as mail from '$lib/server/mail/index.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDb();
@@ -20,11 +22,29 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return {
 		account: await users.findById(db, user.id),
 		tokens: isStaff(viewer) ? await apiTokens.listMine(db, viewer) : null,
-		recentlyRead: await progress.recent(db, viewer)
+		recentlyRead: await progress.recent(db, viewer),
+		mail: { ...(await mailPrefs.get(db, user.id))!, enabled: mail.enabled() }
 	};
 };
 
 export const actions: Actions = {
+	/** The member's e-mail reminder opt-in and the language reminders are written in. */
+	mailPreferences: async (event) => {
+		const form = await readForm(event);
+		const language = form.get('language');
+		if (language !== null && language !== 'id' && language !== 'en')
+			return fail(400, { mailError: translator(event.locals.lang)('error.invalid') });
+		await mailPrefs.set(
+			await getDb(),
+			event.locals.user!.id,
+			{
+				reminders: form.get('reminders') === 'on',
+				...(language ? { language: language as 'id' | 'en' } : {})
+			},
+			{ id: event.locals.user!.id, ip: clientIp(event) }
+		);
+		return { mailSaved: true };
+	},
 	/** Ends every session of this account, on every device, including this one. */
 	logoutEverywhere: async (event) => {
 		const db = await getDb();

@@ -25,6 +25,10 @@ export interface UsersTable {
 	created_at: Defaulted<string>;
 	updated_at: Defaulted<string>;
 	deactivated_at: string | null;
+	/** Language of mail sent to the member, `id` or `en` (migration 0013). */
+	language: Defaulted<'id' | 'en'>;
+	/** 1 = the member receives e-mail reminders; 0 = unsubscribed (migration 0013). */
+	mail_reminders: Defaulted<number>;
 }
 
 export interface SessionsTable {
@@ -314,6 +318,37 @@ export interface UsageMonthlyTable {
 	n: number;
 }
 
+export type MailKind = 'due_soon' | 'overdue' | 'hold_ready';
+export type MailStatus = 'pending' | 'sending' | 'sent' | 'skipped';
+
+/** One e-mail notice from enqueue to delivery (migration 0013; lib/server/mail/outbox.ts). */
+export interface MailOutboxTable {
+	id: Generated<number>;
+	kind: MailKind;
+	/** The loan (due_soon, overdue) or hold (hold_ready) the notice is about. */
+	ref_id: number;
+	/** The loan's due date or the hold's ready date: with kind and ref_id, the unique key. */
+	ref_date: string;
+	user_id: number;
+	to_address: string;
+	language: 'id' | 'en';
+	subject: string;
+	body: string;
+	status: Defaulted<MailStatus>;
+	attempts: Defaulted<number>;
+	next_attempt_at: string;
+	claimed_at: string | null;
+	last_error: string | null;
+	sent_at: string | null;
+	message_id: string | null;
+	created_at: Defaulted<string>;
+}
+
+export interface MailStateTable {
+	key: string;
+	value: string;
+}
+
 /** The typed shape of the whole database, as Kysely sees it. */
 export interface Database {
 	users: UsersTable;
@@ -344,6 +379,8 @@ export interface Database {
 	search_log: SearchLogTable;
 	search_monthly: SearchMonthlyTable;
 	usage_monthly: UsageMonthlyTable;
+	mail_outbox: MailOutboxTable;
+	mail_state: MailStateTable;
 }
 
 export type PublicationRow = Selectable<PublicationsTable>;
