@@ -273,7 +273,7 @@ describe('structured data on the detail page', () => {
 		).map((r) => r.id);
 		db.close();
 		const ids = [...Object.values(pick).map((p) => p.id), ...regulations];
-		const docs = [];
+		const docs: { label: string; doc: Record<string, unknown> }[] = [];
 		for (const id of ids) {
 			const { scripts } = headOf(await (await get(`/publications/${id}`)).text());
 			expect(scripts, `publication ${id}`).toHaveLength(1);
