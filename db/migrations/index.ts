@@ -8,6 +8,7 @@ import * as m0006 from './0006_search_pages.ts';
 import * as m0007 from './0007_search_lengths.ts';
 import * as m0008 from './0008_regulations.ts';
 import * as m0009 from './0009_oai.ts';
+import * as m0012 from './0012_fines.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
 	'0006_search_pages': m0006,
 	'0007_search_lengths': m0007,
 	'0008_regulations': m0008,
-	'0009_oai': m0009
+	'0009_oai': m0009,
+	'0012_fines': m0012
 };

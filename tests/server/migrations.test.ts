@@ -41,7 +41,8 @@ describe('migrations', () => {
 				['0006_search_pages', 'Success'],
 				['0007_search_lengths', 'Success'],
 				['0008_regulations', 'Success'],
-				['0009_oai', 'Success']
+				['0009_oai', 'Success'],
+				['0012_fines', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;
