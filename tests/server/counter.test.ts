@@ -436,3 +436,50 @@ describe('fines', () => {
 		expect((await new Client(server.url).fetch('/api/v1/fines')).status).toBe(401);
 	});
 });
+
+describe('batch labels', () => {
+	it('prints one sheet with a bwip-js Code 128 symbol for every barcode asked for, in order', async () => {
+		const a = addPublication(server.dataDir, { title: 'Laporan label A', file: null });
+		const b = addPublication(server.dataDir, { title: 'Laporan label B', file: null });
+		await addCopy(a, 'LBL-0001');
+		await addCopy(a, 'LBL-0002');
+		await addCopy(b, 'LBL-0003');
+		// Pasted with mixed separators, plus a checkbox from the copies page, plus an unknown one.
+		const q = new URLSearchParams();
+		q.set('barcodes', 'LBL-0003\nLBL-0001, NOPE-1;LBL-0003');
+		q.append('barcode', 'LBL-0002');
+		const res = await lib.fetch(`/staff/circulation/labels?${q}`, {
+			headers: { accept: 'text/html' }
+		});
+		expect(res.status).toBe(200);
+		const page = await res.text();
+		const shown = [...page.matchAll(/data-testid="label" data-barcode="([^"]+)"/g)].map(
+			(m) => m[1]
+		);
+		expect(shown).toEqual(['LBL-0003', 'LBL-0001', 'LBL-0002']);
+		for (const code of shown) expect(page).toContain(`aria-label="${code}"`);
+		// One bwip-js drawing (paths, not the old hand-written rects) per label.
+		expect(page.match(/<svg role="img"/g)).toHaveLength(3);
+		expect(page).toContain('Laporan label B');
+		expect(page).toMatch(/data-testid="labels-unknown"[^>]*>\s*Unknown barcodes: NOPE-1/);
+		// The copies page offers the selection.
+		const copies = await (
+			await lib.fetch(`/staff/publications/${a}/items`, { headers: { accept: 'text/html' } })
+		).text();
+		expect(copies).toContain('data-testid="label-selection"');
+		expect(copies).toContain('value="LBL-0002"');
+	});
+
+	it('refuses more than 300 labels with a 400 in the UI language, and non-staff', async () => {
+		const many = Array.from({ length: 301 }, (_, i) => `X-${i}`).join(',');
+		const idLib = await login('pustakawan@perpustakaan.test', 'id');
+		const res = await idLib.fetch(`/staff/circulation/labels?barcodes=${many}`, {
+			headers: { accept: 'text/html' }
+		});
+		expect(res.status).toBe(400);
+		expect(await res.text()).toContain('Paling banyak 300 label sekaligus.');
+		expect(
+			(await emp.fetch('/staff/circulation/labels', { headers: { accept: 'text/html' } })).status
+		).toBe(403);
+	});
+});
