@@ -245,6 +245,10 @@ describe('fines', () => {
 				`select id from loans where item_id = (select id from items where barcode = 'FINE-0002')`
 			)
 		).toEqual([]);
+		// The desk says so as soon as the member is selected.
+		const desk = await (await idLib.fetch(`/staff/circulation?nip=${EMPLOYEE_NIP}`)).text();
+		expect(desk).toContain('data-testid="fines-blocked"');
+		expect(desk).toContain('Melewati batas Rp 5.000');
 
 		const ret = await lib.fetch(`/api/v1/loans/${loan.id}/return`, { method: 'POST' });
 		expect(ret.status).toBe(200);
@@ -431,9 +435,42 @@ describe('fines', () => {
 		}
 	});
 
+	it('two librarians settling the same fine at once: one succeeds, the other is told it is settled', async () => {
+		at('2027-01-15T05:00:00Z');
+		const loan = await lend('FINE-0002', EMPLOYEE_NIP);
+		// Due Friday 22 January; back Monday 25 January: 3 days late.
+		at('2027-01-25T03:00:00Z');
+		await lib.fetch(`/api/v1/loans/${loan.id}/return`, { method: 'POST' });
+		const s = await (await lib.fetch(`/api/v1/fines?nip=${EMPLOYEE_NIP}&open=1`)).json();
+		expect(s.fines).toHaveLength(1);
+		const fine = s.fines[0];
+		expect(fine).toMatchObject({ days: 3, amount: 3 * FINE_PER_DAY });
+		const other = await login('pustakawan@perpustakaan.test');
+		const results = await Promise.all(
+			[lib, other].map((c) =>
+				c.postJson(`/api/v1/fines/${fine.id}/payments`, { kind: 'paid', amount: fine.amount })
+			)
+		);
+		expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+		expect(
+			query<{ n: number }>(
+				`select coalesce(sum(amount), 0) as n from fine_payments where fine_id = ?`,
+				fine.id
+			)[0].n
+		).toBe(fine.amount);
+	});
+
 	it('the member cannot see other members’ fines', async () => {
 		expect((await emp2.fetch(`/api/v1/fines?nip=${EMPLOYEE_NIP}`)).status).toBe(403);
 		expect((await new Client(server.url).fetch('/api/v1/fines')).status).toBe(401);
+	});
+});
+
+describe('configuration', () => {
+	it('a FINE_BLOCK_AMOUNT that is not a whole number stops the start with a clear line', async () => {
+		await expect(
+			startServer(copyDemoData(), { FINE_BLOCK_AMOUNT: 'sepuluh ribu' })
+		).rejects.toThrow(/FINE_BLOCK_AMOUNT must be a whole number of rupiah/);
 	});
 });
 
