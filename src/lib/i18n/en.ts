@@ -667,7 +667,7 @@ export const en: Record<MessageKey, string> = {
 	'counter.hold.kind': 'Kind',
 	'counter.hold.submit': 'Place hold',
 	'counter.hold.hint':
-		"The member's own hold rules apply: the queue, the policy limits, and only records the member may see.",
+		"The member's own hold rules apply: the queue, no duplicate holds, and only records the member may see.",
 	'counter.hold.done': 'Hold placed for {name}: number {position} in the queue.',
 	'counter.hold.doneReady': 'Hold for {name} is ready for pickup until {until}.',
 	'counter.fine.heading': 'Fines',

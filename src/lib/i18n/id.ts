@@ -671,7 +671,7 @@ export const id = {
 	'counter.hold.kind': 'Jenis',
 	'counter.hold.submit': 'Pesan',
 	'counter.hold.hint':
-		'Aturan sama seperti pesanan anggota sendiri: antrean, batas kebijakan, dan hanya terbitan yang boleh dilihat anggota.',
+		'Aturan sama seperti pesanan anggota sendiri: antrean, tidak boleh ganda, dan hanya terbitan yang boleh dilihat anggota.',
 	'counter.hold.done': 'Pesanan untuk {name} dicatat: urutan ke-{position} dalam antrean.',
 	'counter.hold.doneReady': 'Pesanan untuk {name} siap diambil sampai {until}.',
 	'counter.fine.heading': 'Denda',
