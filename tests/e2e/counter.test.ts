@@ -158,7 +158,7 @@ describe('circulation at the counter', () => {
 					const bitmap = new Z.BinaryBitmap(new Z.HybridBinarizer(source));
 					const reader = new Z.MultiFormatReader();
 					reader.setHints(
-						new Map([
+						new Map<unknown, unknown>([
 							[Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.CODE_128]],
 							[Z.DecodeHintType.TRY_HARDER, true]
 						])
