@@ -9,6 +9,7 @@ import * as m0007 from './0007_search_lengths.ts';
 import * as m0008 from './0008_regulations.ts';
 import * as m0009 from './0009_oai.ts';
 import * as m0011 from './0011_statistics.ts';
+import * as m0012 from './0012_fines.ts';
 import * as m0013 from './0013_outbox.ts';
 
 /**
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
 	'0008_regulations': m0008,
 	'0009_oai': m0009,
 	'0011_statistics': m0011,
+	'0012_fines': m0012,
 	'0013_outbox': m0013
 };

@@ -43,6 +43,7 @@ describe('migrations', () => {
 				['0008_regulations', 'Success'],
 				['0009_oai', 'Success'],
 				['0011_statistics', 'Success'],
+				['0012_fines', 'Success'],
 				['0013_outbox', 'Success']
 			]);
 			const tables = await sql<{

@@ -757,7 +757,52 @@ export const id = {
 	'mail.unsub.done':
 		'Anda tidak akan lagi menerima pengingat e-mail. Anda dapat mengaktifkannya kembali di halaman Akun.',
 	'mail.unsub.invalid':
-		'Tautan berhenti berlangganan ini tidak valid. Buka tautan lengkap dari e-mail, atau ubah pengaturan di halaman Akun setelah masuk.'
+		'Tautan berhenti berlangganan ini tidak valid. Buka tautan lengkap dari e-mail, atau ubah pengaturan di halaman Akun setelah masuk.',
+	'counter.hold.heading': 'Pesan (hold) untuk anggota ini',
+	'counter.hold.record': 'Nomor terbitan atau barcode eksemplar',
+	'counter.hold.kind': 'Jenis',
+	'counter.hold.submit': 'Pesan',
+	'counter.hold.hint':
+		'Aturan sama seperti pesanan anggota sendiri: antrean, tidak boleh ganda, dan hanya terbitan yang boleh dilihat anggota.',
+	'counter.hold.done': 'Pesanan untuk {name} dicatat: urutan ke-{position} dalam antrean.',
+	'counter.hold.doneReady': 'Pesanan untuk {name} siap diambil sampai {until}.',
+	'counter.fine.heading': 'Denda',
+	'counter.fine.outstanding': 'Belum dibayar: {amount}',
+	'counter.fine.accruing': 'masih bertambah pada eksemplar terlambat: {amount}',
+	'counter.fine.none': 'Tidak ada denda yang belum dibayar.',
+	'counter.fine.blocked':
+		'Melewati batas {limit}: tidak dapat meminjam sampai denda dibayar atau dibebaskan.',
+	'counter.fine.line': 'terlambat {days} hari, denda {amount} ({date})',
+	'counter.fine.left': 'sisa {amount}',
+	'counter.fine.settled': 'lunas',
+	'counter.fine.kind.paid': 'Dibayar',
+	'counter.fine.kind.waived': 'Dibebaskan',
+	'counter.fine.amount': 'Jumlah (Rp)',
+	'counter.fine.action': 'Catat sebagai',
+	'counter.fine.reason': 'Alasan (wajib untuk pembebasan)',
+	'counter.fine.record': 'Catat',
+	'counter.fine.donePaid': 'Pembayaran {amount} dicatat; sisa denda {outstanding}.',
+	'counter.fine.doneWaived': 'Pembebasan {amount} dicatat; sisa denda {outstanding}.',
+	'counter.error.hidden_from_member': 'Anggota ini tidak berhak melihat terbitan tersebut.',
+	'counter.error.invalid_record': 'Isi nomor terbitan atau barcode eksemplar.',
+	'counter.error.fines_block':
+		'Denda belum dibayar {owed} melewati batas {limit}: bayar atau bebaskan denda dulu sebelum meminjam.',
+	'counter.error.invalid_fine_kind': 'Pilih “Dibayar” atau “Dibebaskan”.',
+	'counter.error.invalid_amount': 'Jumlah harus bilangan bulat rupiah lebih dari 0.',
+	'counter.error.reason_required': 'Pembebasan denda harus disertai alasan.',
+	'counter.error.reason_too_long': 'Alasan paling banyak 500 karakter.',
+	'counter.error.fine_not_found': 'Denda tidak ditemukan.',
+	'counter.error.fine_settled': 'Denda ini sudah lunas.',
+	'counter.error.amount_too_high': 'Jumlah melebihi sisa denda ({outstanding}).',
+	'counter.labels.title': 'Cetak label sekaligus',
+	'counter.labels.link': 'Cetak label sekaligus',
+	'counter.labels.input': 'Barcode eksemplar (satu per baris, atau dipisah koma/spasi)',
+	'counter.labels.show': 'Tampilkan label',
+	'counter.labels.unknown': 'Barcode tidak dikenal: {codes}',
+	'counter.labels.tooMany': 'Paling banyak {max} label sekaligus.',
+	'counter.labels.select': 'Pilih eksemplar untuk dicetak',
+	'counter.labels.selectAll': 'Pilih semua',
+	'counter.labels.printSelected': 'Cetak label terpilih'
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -152,6 +152,18 @@ export const config = {
 		if (raw.length < 32) throw new Error('APP_SECRET must be at least 32 characters long');
 		return raw;
 	},
+	/**
+	 * Unpaid fines (rupiah) over which a member may not borrow (`FINE_BLOCK_AMOUNT`, #15):
+	 * 0 or unset = fines never block. A whole number ≥ 0; anything else stops the start.
+	 */
+	get fineBlockAmount(): number {
+		const raw = process.env.FINE_BLOCK_AMOUNT?.trim();
+		if (!raw) return 0;
+		const n = Number(raw);
+		if (!Number.isInteger(n) || n < 0)
+			throw new Error(`FINE_BLOCK_AMOUNT must be a whole number of rupiah ≥ 0, got "${raw}"`);
+		return n;
+	},
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);
 	},

@@ -106,6 +106,15 @@ export async function start(): Promise<void> {
 			);
 		}
 	}
+	try {
+		void config.fineBlockAmount;
+	} catch (err) {
+		throw new StartFailure(
+			`${(err as Error).message}: fix it in the environment`,
+			'config',
+			'FINE_BLOCK_AMOUNT'
+		);
+	}
 	let db;
 	try {
 		probeDataDir(dir);

@@ -5,6 +5,7 @@ import { policyFor } from './policies.ts';
 import { refused } from './tx.ts';
 import { writeTransaction } from '../db/write.js';
 import { countLoan } from '../metrics.ts';
+import { assertMayBorrow } from './fines.ts';
 import { borrower } from './members.ts';
 import {
 	freeDigitalCopies,
@@ -63,6 +64,7 @@ export async function borrow(
 		viewer = await actingViewer(tx, actor.id);
 		const pub = await visiblePublication(tx, viewer, publicationId, now);
 		const member = await borrower(tx, { id: userId });
+		await assertMayBorrow(tx, member.id, now);
 		const today = now.toISOString().slice(0, 10);
 		if (
 			pub.status !== 'published' ||

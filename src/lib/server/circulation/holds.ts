@@ -5,7 +5,8 @@ import { dueDate, policyFor } from './policies.ts';
 import { refused } from './tx.ts';
 import { writeTransaction } from '../db/write.js';
 import { borrower } from './members.ts';
-import type { Viewer } from '../access.ts';
+import { canSeePublication, type Viewer } from '../access.ts';
+import { DomainError } from '../errors.ts';
 import { actingViewer, titleFor, visiblePublication } from './visibility.ts';
 
 type Kind = 'physical' | 'digital';
@@ -355,6 +356,14 @@ export async function place(
 		viewer = await actingViewer(tx, actor.id);
 		const pub = await visiblePublication(tx, viewer, input.publicationId, now);
 		const member = await borrower(tx, { id: input.userId });
+		// Staff at the desk see every record, but the hold is the member's: they must be allowed
+		// to see it themselves (the same access policy as their own hold), or the desk would
+		// hand them a draft or a restricted record. Said plainly to the librarian, who can see it.
+		if (member.id !== actor.id) {
+			const memberViewer = await actingViewer(tx, member.id);
+			if (!canSeePublication(memberViewer, pub, now))
+				throw new DomainError(409, 'hidden_from_member', 'counter.error.hidden_from_member');
+		}
 		await processQueue(tx, pub.id, kind, now);
 		if (kind === 'digital' && pub.digital_copies <= 0) throw refused('not_lendable');
 		if (kind === 'physical') {

@@ -9,6 +9,7 @@ import { borrower } from './members.ts';
 import { fulfil, othersWaiting, ownOpenHold, processQueue, type Actor } from './holds.ts';
 import type { Viewer } from '../access.ts';
 import { actingViewer, isVisible, titleFor } from './visibility.ts';
+import { assertMayBorrow, assessOnReturn } from './fines.ts';
 
 /** A loan as the desk, "My loans" and the API see it. */
 export interface LoanView {
@@ -39,33 +40,40 @@ export interface LoanView {
 }
 
 function loanQuery(db: Kysely<Database>) {
-	return db
-		.selectFrom('loans as l')
-		.innerJoin('publications as p', 'p.id', 'l.publication_id')
-		.innerJoin('users as u', 'u.id', 'l.user_id')
-		.leftJoin('items as i', 'i.id', 'l.item_id')
-		.leftJoin('loan_policies as lp', (join) =>
-			join.onRef('lp.member_type', '=', 'u.member_type').onRef('lp.publication_type', '=', 'p.type')
-		)
-		.select([
-			'l.id',
-			'l.kind',
-			'l.publication_id',
-			'p.title',
-			'p.access',
-			'p.status as publication_status',
-			'p.embargo_until',
-			'p.digital_copies',
-			'i.barcode',
-			'l.user_id',
-			'u.name as member_name',
-			'u.nip',
-			'l.loaned_at',
-			'l.due_at',
-			'l.returned_at',
-			'l.renewals',
-			'lp.fine_per_day'
-		]);
+	return (
+		db
+			.selectFrom('loans as l')
+			.innerJoin('publications as p', 'p.id', 'l.publication_id')
+			.innerJoin('users as u', 'u.id', 'l.user_id')
+			.leftJoin('items as i', 'i.id', 'l.item_id')
+			.leftJoin('loan_policies as lp', (join) =>
+				join
+					.onRef('lp.member_type', '=', 'u.member_type')
+					.onRef('lp.publication_type', '=', 'p.type')
+			)
+			// A returned loan's fine is what was assessed at the return (fines.ts), not today's policy.
+			.leftJoin('fines as f', 'f.loan_id', 'l.id')
+			.select([
+				'l.id',
+				'l.kind',
+				'l.publication_id',
+				'p.title',
+				'p.access',
+				'p.status as publication_status',
+				'p.embargo_until',
+				'p.digital_copies',
+				'i.barcode',
+				'l.user_id',
+				'u.name as member_name',
+				'u.nip',
+				'l.loaned_at',
+				'l.due_at',
+				'l.returned_at',
+				'l.renewals',
+				'lp.fine_per_day',
+				'f.amount as assessed_fine'
+			])
+	);
 }
 
 type LoanRow = Awaited<ReturnType<ReturnType<typeof loanQuery>['executeTakeFirstOrThrow']>>;
@@ -94,7 +102,7 @@ function toView(r: LoanRow, now: Date, viewer: Viewer): LoanView {
 					? 'expired'
 					: 'overdue',
 		daysOverdue: r.returned_at ? 0 : late,
-		fine: late * (r.fine_per_day ?? 0)
+		fine: r.returned_at ? (r.assessed_fine ?? 0) : late * (r.fine_per_day ?? 0)
 	};
 }
 
@@ -128,6 +136,8 @@ export async function checkout(
 	const id = await writeTransaction(db, async (tx) => {
 		viewer = await actingViewer(tx, actor.id);
 		const member = await borrower(tx, { nip: input.nip });
+		// Over FINE_BLOCK_AMOUNT in unpaid fines: no new loan until some is paid or waived.
+		await assertMayBorrow(tx, member.id, now);
 		let item = await tx
 			.selectFrom('items')
 			.innerJoin('publications as p', 'p.id', 'items.publication_id')
@@ -251,6 +261,7 @@ export async function checkin(
 			.where('id', '=', loan.item_id!)
 			.where('status', '=', 'on_loan')
 			.execute();
+		await assessOnReturn(tx, loan.id, actor, now);
 		await audit.record(tx, {
 			actorId: actor.id,
 			action: 'loan.return',

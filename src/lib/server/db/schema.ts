@@ -349,6 +349,28 @@ export interface MailStateTable {
 	value: string;
 }
 
+/** A late return's fine, assessed when the copy came back (migration 0012; circulation/fines.ts). */
+export interface FinesTable {
+	id: Generated<number>;
+	loan_id: number;
+	user_id: number;
+	days: number;
+	fine_per_day: number;
+	amount: number;
+	assessed_at: string;
+}
+
+/** Part of a fine paid or waived at the desk (append-only). */
+export interface FinePaymentsTable {
+	id: Generated<number>;
+	fine_id: number;
+	kind: 'paid' | 'waived';
+	amount: number;
+	reason: string | null;
+	recorded_by: number | null;
+	recorded_at: string;
+}
+
 /** The typed shape of the whole database, as Kysely sees it. */
 export interface Database {
 	users: UsersTable;
@@ -381,6 +403,8 @@ export interface Database {
 	usage_monthly: UsageMonthlyTable;
 	mail_outbox: MailOutboxTable;
 	mail_state: MailStateTable;
+	fines: FinesTable;
+	fine_payments: FinePaymentsTable;
 }
 
 export type PublicationRow = Selectable<PublicationsTable>;

@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db/index.ts';
 import * as loans from '$lib/server/circulation/loans.ts';
 import * as holds from '$lib/server/circulation/holds.ts';
 import * as digital from '$lib/server/circulation/digital.ts';
+import * as fines from '$lib/server/circulation/fines.ts';
 import { policyFor } from '$lib/server/circulation/policies.ts';
 import { DomainError } from '$lib/server/errors.ts';
 import { clientIp } from '$lib/server/accounts/web.ts';
@@ -38,7 +39,11 @@ export const load: PageServerLoad = async ({ locals }) => {
 		loans: open,
 		renewable,
 		holds: await holds.listForMember(db, user.id, { viewer, openOnly: true, now }),
-		history: await loans.list(db, { viewer, userId: user.id, status: 'returned', limit: 200 }, now)
+		history: await loans.list(db, { viewer, userId: user.id, status: 'returned', limit: 200 }, now),
+		fines: {
+			...(await fines.summary(db, user.id, { viewer, now })),
+			blockAmount: fines.blockAmount()
+		}
 	};
 };
 

@@ -10,6 +10,7 @@ import { clock } from '$lib/server/clock.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms.ts';
+import { counterActions, deskFines } from '$lib/server/circulation/counter-actions.ts';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const db = await getDb();
@@ -24,11 +25,13 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		counts: await loans.counts(db, now),
 		member,
 		loans: member ? await loans.list(db, { viewer, userId: member.id, status: 'open' }, now) : [],
-		holds: member ? await holds.listForMember(db, member.id, { viewer, openOnly: true, now }) : []
+		holds: member ? await holds.listForMember(db, member.id, { viewer, openOnly: true, now }) : [],
+		fines: await deskFines(viewer, nip, now)
 	};
 };
 
 export const actions: Actions = {
+	...counterActions,
 	scan: async (event) => {
 		const form = await readForm(event);
 		const code = String(form.get('code') ?? '');

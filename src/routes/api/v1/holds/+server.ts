@@ -24,8 +24,10 @@ export const GET: RequestHandler = async (event) => {
 };
 
 /**
- * `POST /api/v1/holds` {publicationId, kind?: 'physical'|'digital', nip?} → 201 the hold with
- * its queue position. `nip` (librarians only) places it for that member.
+ * `POST /api/v1/holds` {publicationId, kind?: 'physical'|'digital', memberNip?} → 201 the hold
+ * with its queue position. `memberNip` (or `nip`; librarians only) places it for that member,
+ * under the member's own rules — including that the member may see the record (409
+ * `hidden_from_member` otherwise).
  */
 export const POST: RequestHandler = async (event) => {
 	try {
@@ -36,9 +38,11 @@ export const POST: RequestHandler = async (event) => {
 		if (kind !== 'physical' && kind !== 'digital')
 			throw new DomainError(400, 'invalid', 'error.invalidParam', { name: 'kind' });
 		let userId = who.id;
-		if (typeof body.nip === 'string' && body.nip.trim()) {
+		// `memberNip` is the explicit name (#15 desk holds); `nip` stays for existing callers.
+		const nip = typeof body.memberNip === 'string' ? body.memberNip : body.nip;
+		if (typeof nip === 'string' && nip.trim()) {
 			if (!who.staff) throw new DomainError(403, 'forbidden', 'error.forbidden');
-			const m = await members.findByNip(db, body.nip);
+			const m = await members.findByNip(db, nip);
 			if (!m) throw new DomainError(404, 'member_not_found', 'circ.error.member_not_found');
 			userId = m.id;
 		}
