@@ -661,5 +661,19 @@ export const en: Record<MessageKey, string> = {
 	'opds.shortName': 'DJKN Library',
 	'opds.searchDescription': 'Search the open publications of the DJKN Library.',
 	'opds.backToStart': 'Back to the catalog',
-	'opds.catalogLink': 'OPDS catalog'
+	'opds.catalogLink': 'OPDS catalog',
+	// #15 accessibility (a11y)
+	'a11y.refine': 'Refine the search',
+	'a11y.apply': 'Apply',
+	'a11y.appliedFilters': 'Applied filters',
+	'a11y.removeFilter': 'Remove filter: {filter}',
+	'a11y.filter': 'Filter',
+	'a11y.filters': 'Narrow the results',
+	'a11y.pageLink': 'Page {page}',
+	'a11y.morePages': 'and {count} more pages',
+	'a11y.pageAnnounce': 'Page {page} of {pages}',
+	'a11y.loansEmpty.title': 'You have not borrowed anything yet.',
+	'a11y.loansEmpty.text':
+		'Your loans, holds and history will appear here. Find a publication in the catalog, then borrow or place a hold from its page.',
+	'a11y.loansEmpty.action': 'Browse the catalog'
 };
