@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
+import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { idByFileName } from '../helpers/fixtures.ts';
 
 /**
@@ -150,6 +151,10 @@ describe('keyboard', () => {
 		await p.goto('/search?q=aset&type=magazine_issue', { waitUntil: 'networkidle' });
 		const toggle = p.getByTestId('filter-toggle');
 		const facets = p.getByTestId('facets');
+		// A compact header: about three short rows, not a quarter of the screen (was ≈ 230 px).
+		const header = (await p.locator('header.site-header').boundingBox())!.height;
+		console.log(`phone header height: ${header} px`);
+		expect(header).toBeLessThanOrEqual(160);
 		expect(await toggle.getAttribute('aria-expanded')).toBe('false');
 		expect(await facets.isVisible()).toBe(false);
 		// The first result is on the first screen, under the header and the search form.
@@ -251,5 +256,23 @@ describe('keyboard', () => {
 		expect(await p.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
 			'cite-open'
 		);
+	});
+
+	it('a signed-in member finds My loans in the header; with nothing borrowed it says what to do', async () => {
+		const p = await newPage(375);
+		await p.goto('/login', { waitUntil: 'networkidle' });
+		// The demo admin has never borrowed anything.
+		await p.getByTestId('login-username').fill('admin@perpustakaan.test');
+		await p.getByTestId('login-password').fill(DEMO_PASSWORD);
+		await p.getByTestId('login-submit').click();
+		await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
+		await p.getByTestId('nav-my-loans').focus();
+		await p.keyboard.press('Enter');
+		await p.waitForURL(/\/account\/loans$/);
+		const empty = p.getByTestId('loans-empty');
+		expect(await empty.textContent()).toContain('Anda belum meminjam apa pun.');
+		expect(await p.getByTestId('my-open-loans').isVisible()).toBe(false);
+		await empty.getByRole('link', { name: 'Jelajahi katalog' }).click();
+		await p.waitForURL(/\/catalog$/);
 	});
 });
