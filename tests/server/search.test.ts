@@ -403,6 +403,7 @@ describe('relevance on real text', () => {
 		expect(Object.keys(p1.hits[0]).sort()).toEqual([
 			'access',
 			'id',
+			'pageContext',
 			'pages',
 			'score',
 			'snippet',

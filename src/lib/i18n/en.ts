@@ -797,5 +797,19 @@ export const en: Record<MessageKey, string> = {
 	'counter.labels.tooMany': 'At most {max} labels at a time.',
 	'counter.labels.select': 'Choose copies to print',
 	'counter.labels.selectAll': 'Select all',
-	'counter.labels.printSelected': 'Print selected labels'
+	'counter.labels.printSelected': 'Print selected labels',
+	// #15 accessibility (a11y)
+	'a11y.refine': 'Refine the search',
+	'a11y.apply': 'Apply',
+	'a11y.appliedFilters': 'Applied filters',
+	'a11y.removeFilter': 'Remove filter: {filter}',
+	'a11y.filter': 'Filter',
+	'a11y.filters': 'Narrow the results',
+	'a11y.pageLink': 'Page {page}',
+	'a11y.morePages': 'and {count} more pages',
+	'a11y.pageAnnounce': 'Page {page} of {pages}',
+	'a11y.loansEmpty.title': 'You have not borrowed anything yet.',
+	'a11y.loansEmpty.text':
+		'Your loans, holds and history will appear here. Find a publication in the catalog, then borrow or place a hold from its page.',
+	'a11y.loansEmpty.action': 'Browse the catalog'
 };

@@ -802,7 +802,21 @@ export const id = {
 	'counter.labels.tooMany': 'Paling banyak {max} label sekaligus.',
 	'counter.labels.select': 'Pilih eksemplar untuk dicetak',
 	'counter.labels.selectAll': 'Pilih semua',
-	'counter.labels.printSelected': 'Cetak label terpilih'
+	'counter.labels.printSelected': 'Cetak label terpilih',
+	// #15 accessibility (a11y)
+	'a11y.refine': 'Atur hasil pencarian',
+	'a11y.apply': 'Terapkan',
+	'a11y.appliedFilters': 'Filter yang dipakai',
+	'a11y.removeFilter': 'Hapus filter: {filter}',
+	'a11y.filter': 'Filter',
+	'a11y.filters': 'Saring hasil',
+	'a11y.pageLink': 'Halaman {page}',
+	'a11y.morePages': 'dan {count} halaman lain',
+	'a11y.pageAnnounce': 'Halaman {page} dari {pages}',
+	'a11y.loansEmpty.title': 'Anda belum meminjam apa pun.',
+	'a11y.loansEmpty.text':
+		'Pinjaman, pesanan, dan riwayat Anda akan tampil di sini. Temukan terbitan di katalog, lalu pinjam atau pesan dari halaman terbitan itu.',
+	'a11y.loansEmpty.action': 'Jelajahi katalog'
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -86,6 +86,8 @@ export interface SearchHit {
 	/** HTML: the text is escaped; matched words are wrapped in <mark>. */
 	snippet: string;
 	pages: number[];
+	/** The first few pages with what each says around the word (a page link's title). */
+	pageContext: { page: number; text: string }[];
 	score: number;
 	publication: Publication;
 }
@@ -185,7 +187,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		const s = scored.get(r.id)!;
 		const terms = hitTerms(s, termsOf);
 		for (const t of s.terms) allTerms.add(t);
-		const { pages, snippet } = await locate(engine, pub, terms);
+		const { pages, snippet, pageContext } = await locate(engine, pub, terms);
 		hits.push({
 			id: pub.id,
 			title: pub.title,
@@ -194,6 +196,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 			access: pub.access,
 			snippet,
 			pages,
+			pageContext,
 			score: Math.round(s.score * 1000) / 1000,
 			publication: pub
 		});
