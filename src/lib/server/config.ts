@@ -90,7 +90,6 @@ export const config = {
 	 * year to compare with the same month last year). Older rows are deleted by the leader
 	 * process at start and every hour (lib/server/statistics/search-log.ts).
 	 */
-	// #15 lead: add SEARCH_LOG_RETENTION_MONTHS (and DEMO_HISTORY, see README ## Statistics) to the README's Configuration table; kept out of it to avoid a merge conflict on its alignment.
 	get searchLogRetentionMonths(): number {
 		return intFromEnv('SEARCH_LOG_RETENTION_MONTHS', 13);
 	},

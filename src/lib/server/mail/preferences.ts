@@ -10,8 +10,9 @@ export interface MailPreferences {
 	language: Lang;
 }
 
-// #15 lead: the language switch (/lang/[lang]) only sets a cookie; if members should get mail in
-// the interface language they last picked, call `set(db, user.id, { language }, …)` there too.
+// The e-mail language is the member's explicit choice on the Account page, not the interface
+// language they last clicked: a member reading the site in English on a shared office computer
+// should not silently switch their reminders.
 
 /** The member's e-mail settings; null for an unknown account. */
 export async function get(db: Db, userId: number): Promise<MailPreferences | null> {
