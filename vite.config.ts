@@ -10,7 +10,24 @@ export default defineConfig({
 		projects: [
 			{
 				extends: true,
-				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts'],
+					exclude: ['tests/unit/**/*.svelte.test.ts'],
+					environment: 'node'
+				}
+			},
+			{
+				// Components mounted in a DOM (happy-dom): Svelte's `mount` exists only in its browser
+				// build, so this layer resolves packages with the `browser` condition; the unit layer
+				// keeps Node's, which the server modules it tests need.
+				extends: true,
+				resolve: { conditions: ['browser'] },
+				test: {
+					name: 'component',
+					include: ['tests/unit/**/*.svelte.test.ts'],
+					environment: 'happy-dom'
+				}
 			},
 			{
 				extends: true,

@@ -811,5 +811,26 @@ export const en: Record<MessageKey, string> = {
 	'a11y.loansEmpty.title': 'You have not borrowed anything yet.',
 	'a11y.loansEmpty.text':
 		'Your loans, holds and history will appear here. Find a publication in the catalog, then borrow or place a hold from its page.',
-	'a11y.loansEmpty.action': 'Browse the catalog'
+	'a11y.loansEmpty.action': 'Browse the catalog',
+	'table.sortable': 'sort',
+	'table.sortedAsc': 'sorted ascending; click for descending',
+	'table.sortedDesc': 'sorted descending; click for ascending',
+	'table.loans.caption': 'Open loans',
+	'table.history.caption': 'Loan history',
+	'table.overdue.caption': 'Overdue loans',
+	'table.overdue.none': 'No loan is overdue.',
+	'table.holidays.caption': 'Holidays {year}',
+	'table.policies.caption': 'Loan rules',
+	'table.items.caption': 'Copies',
+	'table.accounts.caption': 'Accounts',
+	'table.accounts.none': 'No account matches the search.',
+	'table.accounts.clear': 'Show all accounts',
+	'table.records.caption': 'Catalog records',
+	'table.records.none': 'No record matches these filters.',
+	'table.records.clear': 'Clear the filters',
+	'table.myLoans.none': 'You have nothing on loan.',
+	'table.myHistory.none': 'No returned loans yet.',
+	'table.findSomething': 'Find a publication in the catalog',
+	'table.desk.noLoans': "This member has nothing on loan. Scan a copy's barcode to lend it.",
+	'table.col.actions': 'Actions'
 };

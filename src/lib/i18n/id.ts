@@ -816,7 +816,29 @@ export const id = {
 	'a11y.loansEmpty.title': 'Anda belum meminjam apa pun.',
 	'a11y.loansEmpty.text':
 		'Pinjaman, pesanan, dan riwayat Anda akan tampil di sini. Temukan terbitan di katalog, lalu pinjam atau pesan dari halaman terbitan itu.',
-	'a11y.loansEmpty.action': 'Jelajahi katalog'
+	'a11y.loansEmpty.action': 'Jelajahi katalog',
+	'table.sortable': 'urutkan',
+	'table.sortedAsc': 'diurutkan naik; klik untuk urutan turun',
+	'table.sortedDesc': 'diurutkan turun; klik untuk urutan naik',
+	'table.loans.caption': 'Pinjaman berjalan',
+	'table.history.caption': 'Riwayat pinjaman',
+	'table.overdue.caption': 'Pinjaman terlambat',
+	'table.overdue.none': 'Tidak ada pinjaman yang terlambat.',
+	'table.holidays.caption': 'Hari libur {year}',
+	'table.policies.caption': 'Aturan peminjaman',
+	'table.items.caption': 'Eksemplar',
+	'table.accounts.caption': 'Akun',
+	'table.accounts.none': 'Tidak ada akun yang cocok dengan pencarian.',
+	'table.accounts.clear': 'Tampilkan semua akun',
+	'table.records.caption': 'Rekaman katalog',
+	'table.records.none': 'Tidak ada rekaman yang cocok dengan filter ini.',
+	'table.records.clear': 'Hapus filter',
+	'table.myLoans.none': 'Anda tidak sedang meminjam apa pun.',
+	'table.myHistory.none': 'Belum ada pinjaman yang dikembalikan.',
+	'table.findSomething': 'Cari publikasi di katalog',
+	'table.desk.noLoans':
+		'Anggota ini tidak sedang meminjam apa pun. Pindai barcode eksemplar untuk meminjamkan.',
+	'table.col.actions': 'Tindakan'
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import { writeTransaction } from '../db/write.js';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/schema.ts';
@@ -147,12 +148,20 @@ export function isRole(raw: unknown): raw is Role {
 	return typeof raw === 'string' && (ROLES as string[]).includes(raw);
 }
 
-/** Accounts matching a search over name, NIP and e-mail, newest first. */
+/** Columns the accounts list may be sorted by (the admin table's sortable headers). */
+export const ACCOUNT_SORTS = ['name', 'nip', 'email', 'role', 'active'] as const;
+export type AccountSort = { key: (typeof ACCOUNT_SORTS)[number]; dir: 'asc' | 'desc' };
+
+/**
+ * Accounts matching a search over name, NIP and e-mail, newest first unless `sort` names a
+ * column; ties fall back to the newest account so paging is stable.
+ */
 export async function search(
 	db: Db,
 	q: string,
 	limit = 50,
-	offset = 0
+	offset = 0,
+	sort: AccountSort | null = null
 ): Promise<{ total: number; items: Account[] }> {
 	let query = db.selectFrom('users');
 	const text = q.trim();
@@ -165,12 +174,15 @@ export async function search(
 	const { n } = await query
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.executeTakeFirstOrThrow();
-	const rows = await query
-		.select(ACCOUNT_COLUMNS)
-		.orderBy('id', 'desc')
-		.limit(limit)
-		.offset(offset)
-		.execute();
+	let ordered = query.select(ACCOUNT_COLUMNS);
+	if (sort) {
+		// Names sort case-insensitively; an account without NIP or e-mail sorts last either way.
+		ordered =
+			sort.key === 'name'
+				? ordered.orderBy(sql`name collate nocase`, sort.dir)
+				: ordered.orderBy(sql`${sql.ref(sort.key)} is null`).orderBy(sort.key, sort.dir);
+	}
+	const rows = await ordered.orderBy('id', 'desc').limit(limit).offset(offset).execute();
 	return { total: Number(n), items: rows.map(toAccount) };
 }
 

@@ -18,7 +18,7 @@ import type {
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-export type CatalogSort = 'newest' | 'oldest' | 'title' | 'added';
+export type CatalogSort = 'newest' | 'oldest' | 'title' | 'added' | 'year';
 
 /** Filters shared by the browse page and `GET /api/v1/publications`. */
 export interface CatalogQuery {
@@ -34,6 +34,8 @@ export interface CatalogQuery {
 	status?: PublicationStatus;
 	language?: string;
 	sort?: CatalogSort;
+	/** Direction for `title` (default asc), `added` and `year` (default desc). */
+	dir?: 'asc' | 'desc';
 	page?: number;
 	pageSize?: number;
 }
@@ -112,16 +114,22 @@ function applyFilters(query: PubQuery, viewer: Viewer, q: CatalogQuery, except?:
 	return qb;
 }
 
-function orderBy<O>(qb: PubQuery<O>, sort: CatalogSort): PubQuery<O> {
+function orderBy<O>(qb: PubQuery<O>, sort: CatalogSort, dir?: 'asc' | 'desc'): PubQuery<O> {
 	// A record without a full date sorts by its year as if published at the end of that year.
 	const date = sql`coalesce(publications.published_date, publications.year || '-12-31', '')`;
 	switch (sort) {
 		case 'oldest':
 			return qb.orderBy(date, 'asc').orderBy('publications.id', 'asc');
 		case 'title':
-			return qb.orderBy(sql`publications.title collate nocase`).orderBy('publications.id');
+			return qb
+				.orderBy(sql`publications.title collate nocase`, dir ?? 'asc')
+				.orderBy('publications.id', dir ?? 'asc');
 		case 'added':
-			return qb.orderBy('publications.created_at', 'desc').orderBy('publications.id', 'desc');
+			return qb
+				.orderBy('publications.created_at', dir ?? 'desc')
+				.orderBy('publications.id', dir ?? 'desc');
+		case 'year':
+			return qb.orderBy(date, dir ?? 'desc').orderBy('publications.id', dir ?? 'desc');
 		default:
 			return qb.orderBy(date, 'desc').orderBy('publications.id', 'desc');
 	}
@@ -148,7 +156,7 @@ export async function list(
 	const { total } = await base
 		.select((eb) => eb.fn.countAll<number>().as('total'))
 		.executeTakeFirstOrThrow();
-	const rows = await orderBy(base.selectAll('publications'), q.sort ?? 'newest')
+	const rows = await orderBy(base.selectAll('publications'), q.sort ?? 'newest', q.dir)
 		.limit(pageSize)
 		.offset((page - 1) * pageSize)
 		.execute();

@@ -10,7 +10,7 @@ import { DomainError } from '../errors.ts';
 import { intParam } from '../http.ts';
 import type { CatalogQuery, CatalogSort } from './publications.ts';
 
-const SORTS: CatalogSort[] = ['newest', 'oldest', 'title', 'added'];
+const SORTS: CatalogSort[] = ['newest', 'oldest', 'title', 'added', 'year'];
 
 function invalid(name: string): DomainError {
 	return new DomainError(400, 'invalid_parameter', 'error.invalidParam', { name });
@@ -35,6 +35,8 @@ export function parseCatalogQuery(url: URL): CatalogQuery {
 	if (status && !(STATUSES as readonly string[]).includes(status)) throw invalid('status');
 	const sort = p.get('sort') || undefined;
 	if (sort && !SORTS.includes(sort as CatalogSort)) throw invalid('sort');
+	const dir = p.get('dir') || undefined;
+	if (dir && dir !== 'asc' && dir !== 'desc') throw invalid('dir');
 	const text = (name: string, max = 200) => {
 		const v = p.get(name)?.trim();
 		if (v && v.length > max) throw invalid(name);
@@ -54,6 +56,7 @@ export function parseCatalogQuery(url: URL): CatalogQuery {
 		status: status as PublicationStatus | undefined,
 		language,
 		sort: sort as CatalogSort | undefined,
+		dir: dir as 'asc' | 'desc' | undefined,
 		page: intParam(url, 'page', 1, 100_000),
 		pageSize: intParam(url, 'pageSize', 1, 100)
 	};

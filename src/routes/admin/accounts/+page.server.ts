@@ -5,14 +5,17 @@ import { DomainError } from '$lib/server/errors.ts';
 import { translator } from '$lib/i18n/index.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms.ts';
+import { sortFromUrl } from '$lib/components/data-table.ts';
 
 const PAGE_SIZE = 50;
 
 export const load: PageServerLoad = async ({ url }) => {
 	const q = (url.searchParams.get('q') ?? '').slice(0, 100);
 	const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
-	const result = await users.search(await getDb(), q, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-	return { q, page, pageSize: PAGE_SIZE, ...result };
+	// ?sort=col&dir=asc|desc from the table's headers; an unknown column is ignored.
+	const sort = sortFromUrl(url, users.ACCOUNT_SORTS) as users.AccountSort | null;
+	const result = await users.search(await getDb(), q, PAGE_SIZE, (page - 1) * PAGE_SIZE, sort);
+	return { q, page, pageSize: PAGE_SIZE, sort, ...result };
 };
 
 export const actions: Actions = {
