@@ -1,3 +1,5 @@
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
@@ -64,6 +66,29 @@ function record(kind: string, access: Access, state: State): { id: number; title
 	return { id, title };
 }
 
+/**
+ * Moves a record into `access`/`state` after the fact, as cataloguing would (the catalog version
+ * triggers fire): a hold is placed while the member may see the record, which later becomes
+ * hidden — a librarian cannot place a hold for a member on a record that member may not see.
+ */
+function hideLater(id: number, title: string, access: Access, state: State): void {
+	const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'));
+	try {
+		db.prepare(
+			'update publications set title = ?, access = ?, status = ?, embargo_until = ?, digital_copies = ? where id = ?'
+		).run(
+			title,
+			access === 'lendable' ? 'restricted' : access,
+			state === 'embargoed' ? 'published' : state,
+			state === 'embargoed' ? '2099-01-01' : null,
+			access === 'lendable' ? 1 : 0,
+			id
+		);
+	} finally {
+		db.close();
+	}
+}
+
 async function ok(res: Promise<Response>, status: number): Promise<unknown> {
 	const r = await res;
 	const text = await r.text();
@@ -120,9 +145,11 @@ beforeAll(async () => {
 			await lend(await copy(lent.id), EMPLOYEE_NIP);
 			const back = await lend(await copy(lent.id), EMPLOYEE_NIP);
 			await ok(lib.postJson(`/api/v1/loans/${back.id}/return`, {}), 200);
-			const held = record('H', access, state);
+			const held = record('H', 'public', 'published');
+			held.title = `Bocor H ${access} ${state}`;
 			await lend(await copy(held.id), OTHER_NIP);
 			await ok(lib.postJson('/api/v1/holds', { publicationId: held.id, nip: EMPLOYEE_NIP }), 201);
+			hideLater(held.id, held.title, access, state);
 			fixtures.push({
 				access,
 				state,
