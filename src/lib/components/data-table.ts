@@ -17,6 +17,8 @@ export interface Column<T> {
 	label: string;
 	/** Keeps the header for screen readers only (e.g. an actions column). */
 	labelHidden?: boolean;
+	/** The cells name their row (`<th scope="row">`), like the month of a table of figures. */
+	rowHeader?: boolean;
 	/** Draws the cell (given the row and the column key); without it, `text(row)` is shown. */
 	cell?: Snippet<[T, string]>;
 	/** Plain cell text when there is no snippet (and the default client-side sort value). */
