@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
 	bestPassages,
 	dropTocNoise,
+	highlight,
+	Matcher,
 	pageContext,
 	SNIPPET_CHARS
 } from '../../src/lib/server/search/snippets.ts';
+import { hitTerms, PAGE_TERMS_PER_GROUP, type Scored } from '../../src/lib/server/search/rank.ts';
+import type { Group } from '../../src/lib/server/search/plan.ts';
 
 /** Snippets read like the document, not like its table of contents (#15). */
 const TOC =
@@ -42,5 +46,46 @@ describe('snippets', () => {
 		expect(c).toContain('Lelang adalah');
 		expect(c).not.toContain('<mark>');
 		expect(c.length).toBeLessThan(130);
+	});
+
+	it('highlights every form of a stem and, for a prefix query, every word it begins', () => {
+		const stems = highlight('Pelelangan dan LELANG; lelah, melelangkan.', new Set(['lelang']));
+		expect(stems.html).toBe(
+			'<mark>Pelelangan</mark> dan <mark>LELANG</mark>; lelah, <mark>melelangkan</mark>.'
+		);
+		const prefix = highlight('lelang lelah lembaga', new Matcher([], ['lela']));
+		expect(prefix.html).toBe('<mark>lelang</mark> <mark>lelah</mark> lembaga');
+		expect(highlight('<b>&</b>', new Matcher([])).html).toBe('&lt;b&gt;&amp;&lt;/b&gt;');
+	});
+
+	it('locates a hit found by the word as typed with that word, not with its typo neighbours', () => {
+		const g: Group = { exact: new Set(['pajak']), prefix: null, fuzzy: ['pajak'] };
+		const p: Group = { exact: new Set(), prefix: 'lel', fuzzy: [] };
+		const completions = Array.from({ length: 30 }, (_, i) => `lel${String(i).padStart(2, '0')}`);
+		const termsOf = new Map([
+			[g, { direct: ['pajak'], near: ['pajah', 'majak', 'pajat'], prefix: null }],
+			[p, { direct: completions, near: [], prefix: 'lel' }]
+		]);
+		const scored = (via: 'direct' | 'near'): Scored => ({
+			score: 1,
+			direct: 1,
+			covered: 1,
+			all: true,
+			terms: new Set(['judul']),
+			groups: new Set([g, p]),
+			textVia: new Map([
+				[g, via],
+				[p, 'direct']
+			])
+		});
+		const asTyped = hitTerms(scored('direct'), termsOf);
+		expect(asTyped.pages).toEqual(['pajak', ...completions.slice(0, PAGE_TERMS_PER_GROUP)]);
+		expect(asTyped.matcher.test('Pajaknya')).toBe(true);
+		expect(asTyped.matcher.test('pajah')).toBe(false);
+		expect(asTyped.matcher.test('lel29')).toBe(true); // highlighted though not looked up
+		expect(asTyped.matcher.test('judul')).toBe(true); // a metadata term
+		const byTypo = hitTerms(scored('near'), termsOf);
+		expect(byTypo.pages.slice(0, 3)).toEqual(['pajah', 'majak', 'pajat']);
+		expect(byTypo.matcher.test('pajah')).toBe(true);
 	});
 });

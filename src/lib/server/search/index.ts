@@ -181,11 +181,12 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 	const byId = new Map(pubs.map((p) => [p.id, p]));
 	const allTerms = new Set<string>();
 	const hits: SearchHit[] = [];
+	const matchers = new Map();
 	for (const r of slice) {
 		const pub = byId.get(r.id);
 		if (!pub) continue; // removed since the facts were read
 		const s = scored.get(r.id)!;
-		const terms = hitTerms(s, termsOf);
+		const terms = hitTerms(s, termsOf, matchers);
 		for (const t of s.terms) allTerms.add(t);
 		const { pages, snippet, pageContext } = await locate(engine, pub, terms);
 		hits.push({

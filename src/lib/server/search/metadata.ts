@@ -13,6 +13,8 @@ export interface Candidate {
 	groups: Set<Group>;
 	/** Metadata terms that matched (the long-text terms come from the groups, see rank.ts). */
 	terms: Set<string>;
+	/** Groups matched in the long texts, and whether as typed or by a typo (rank.ts). */
+	textVia?: Map<Group, 'direct' | 'near'>;
 }
 
 export function candidate(map: Map<number, Candidate>, id: number): Candidate {

@@ -1,6 +1,7 @@
 import type lunr from 'lunr';
 import { FUZZY_BOOST, SYNONYM_BOOST, type Group, type Plan } from './plan.ts';
 import { candidate, runLunr, type Candidate } from './metadata.ts';
+import { Matcher, type HitTerms } from './snippets.ts';
 import type { TextEngine } from './text-engine.ts';
 
 /**
@@ -29,10 +30,16 @@ export interface Scored {
 	/** Metadata terms matched (highlighting adds the long-text terms of `groups`). */
 	terms: Set<string>;
 	groups: Set<Group>;
+	/** How each group matched the long texts: as typed (stem, prefix, synonym) or by a typo. */
+	textVia: Map<Group, 'direct' | 'near'>;
 }
 
-/** The long-text terms each word group asked the text engine for (to highlight a hit's text). */
-export type GroupTerms = Map<Group, string[]>;
+/**
+ * The long-text terms each word group asked the text engine for (to find and highlight a hit's
+ * pages): those of the word as typed (its stems, its prefix's most frequent completions) and its
+ * one-edit neighbours, kept apart so a hit found by the word as typed is not located by typos.
+ */
+export type GroupTerms = Map<Group, { direct: string[]; near: string[]; prefix: string | null }>;
 
 /**
  * The long texts: one engine call per word group, so every record knows which typed words it
@@ -46,34 +53,46 @@ async function runText(
 	termsOf: GroupTerms
 ): Promise<void> {
 	const records = engine.records();
-	const ask = async (g: Group, terms: string[], prefix: string | null, weight: number) => {
+	const ask = async (
+		g: Group,
+		terms: string[],
+		prefix: string | null,
+		weight: number,
+		via: 'direct' | 'near'
+	) => {
 		const { abstract, body } = await engine.matching(terms, prefix);
 		if (abstract.length === 0 && body.length === 0) return;
 		const inAbstract = new Set(abstract);
 		let n = abstract.length;
 		for (const id of body) if (!inAbstract.has(id)) n++;
 		const idf = Math.log(1 + (records - n + 0.5) / (n + 0.5));
+		const matched = (c: Candidate) => {
+			c.groups.add(g);
+			if (via === 'direct' || !c.textVia?.has(g)) (c.textVia ??= new Map()).set(g, via);
+		};
 		for (const id of abstract) {
 			const c = candidate(into, id);
 			c.score += idf * weight * TEXT_WEIGHTS.abstract * engine.lengthNorm(id, 'abstract');
-			c.groups.add(g);
+			matched(c);
 		}
 		for (const id of body) {
 			const c = candidate(into, id);
 			c.score += idf * weight * TEXT_WEIGHTS.body * engine.lengthNorm(id, 'body');
-			c.groups.add(g);
+			matched(c);
 		}
-		const asked = termsOf.get(g) ?? [];
-		asked.push(...terms, ...(prefix ? await engine.prefixTerms(prefix) : []));
+		const asked = termsOf.get(g) ?? { direct: [], near: [], prefix: null };
+		if (via === 'near') asked.near.push(...terms);
+		else asked.direct.push(...terms, ...(prefix ? await engine.prefixTerms(prefix) : []));
+		asked.prefix ??= prefix;
 		termsOf.set(g, asked);
 	};
 	for (const g of p.clauses.filter((c) => !c.fields).flatMap((c) => c.groups)) {
-		await ask(g, [...g.exact], g.prefix, 1);
+		await ask(g, [...g.exact], g.prefix, 1, 'direct');
 		const near = g.fuzzy.flatMap((f) => engine.neighbours(f)).filter((t) => !g.exact.has(t));
-		if (near.length) await ask(g, near, null, FUZZY_BOOST);
+		if (near.length) await ask(g, near, null, FUZZY_BOOST, 'near');
 	}
 	for (const syn of p.synonyms)
-		for (const g of syn.words) await ask(g, [...g.exact], null, SYNONYM_BOOST);
+		for (const g of syn.words) await ask(g, [...g.exact], null, SYNONYM_BOOST, 'direct');
 }
 
 /** Scores every candidate record over both engines and counts the query words it matched. */
@@ -101,15 +120,47 @@ export async function score(
 			covered: covered.size,
 			all: covered.size === groups.length,
 			terms: hit.terms,
-			groups: hit.groups
+			groups: hit.groups,
+			textVia: hit.textVia ?? new Map()
 		});
 	}
 	return { scored, termsOf };
 }
 
-/** The terms to highlight in a hit: its metadata terms and the long-text terms of its groups. */
-export function hitTerms(s: Scored, termsOf: GroupTerms): Set<string> {
-	const out = new Set(s.terms);
-	for (const g of s.groups) for (const t of termsOf.get(g) ?? []) out.add(t);
-	return out;
+/**
+ * Terms per group a hit's pages are looked up with: each one is a seek in the page index for
+ * each shown hit (about 0.1–0.4 ms), and a prefix or a short word with many one-edit neighbours
+ * asked 30–70 of them, which made page look-ups the largest part of a search (profiled). The
+ * most frequent completions of a prefix come first, so the cap keeps the likely ones.
+ */
+export const PAGE_TERMS_PER_GROUP = 8;
+
+/**
+ * How a hit is located and highlighted: the long-text terms of each group it matched in the
+ * text — as typed when it contains the word as typed, else the typo neighbours that found it —
+ * and, for highlighting, its metadata terms and prefixes too.
+ */
+export function hitTerms(
+	s: Scored,
+	termsOf: GroupTerms,
+	matchers: Map<string, Matcher> = new Map()
+): HitTerms {
+	const pages = new Set<string>();
+	const prefixes: string[] = [];
+	const highlight = new Set(s.terms);
+	for (const g of s.groups) {
+		const t = termsOf.get(g);
+		if (!t) continue;
+		if (t.prefix) prefixes.push(t.prefix);
+		const via = s.textVia.get(g);
+		const list = via === 'near' ? t.near : t.direct;
+		for (const term of list) highlight.add(term);
+		if (via) for (const term of list.slice(0, PAGE_TERMS_PER_GROUP)) pages.add(term);
+	}
+	// Hits of one result list mostly share their terms: one matcher (and its memory of which
+	// words matched) serves all of them.
+	const key = `${[...highlight].sort().join(' ')}|${prefixes.sort().join(' ')}`;
+	let matcher = matchers.get(key);
+	if (!matcher) matchers.set(key, (matcher = new Matcher(highlight, prefixes)));
+	return { pages: [...pages], matcher };
 }

@@ -36,31 +36,100 @@ function stemsOf(word: string): string[] {
  * nasal prefix may have replaced it: memukul → pukul) and its last (Porter: happy → happi).
  * Checking this substring first spares the stemmer almost every word of a page.
  */
-function cores(terms: Set<string>): string[] {
-	return [...terms].map((t) => (t.length >= 4 ? t.slice(1, -1) : t));
+function core(term: string): string {
+	return term.length >= 4 ? term.slice(1, -1) : term;
 }
 
-/** Could `word` (folded) be indexed under one of `terms`? Cheap test first, stemmer second. */
-function matches(word: string, terms: Set<string>, core: string[]): boolean {
-	return (
-		!STOP_WORDS.has(word) &&
-		core.some((c) => word.includes(c)) &&
-		stemsOf(word).some((s) => terms.has(s))
-	);
+/**
+ * Which words of running text count as matched: those indexed under one of the hit's terms, or
+ * starting with (or stemmed to a stem starting with) one of its prefixes (`lela*`). Answers are
+ * remembered per word as written: the pages of one result list repeat the same words, and
+ * folding and stemming each occurrence again was most of a search's time (profiled).
+ */
+export class Matcher {
+	readonly terms: Set<string>;
+	readonly prefixes: string[];
+	private readonly cores: string[];
+	private readonly seen = new Map<string, boolean>();
+	/**
+	 * The cores as one case-insensitive alternation of literals: the regular-expression engine
+	 * finds them in a page far faster than a JavaScript step per word (profiled), and only the
+	 * words around them are looked at. (A word whose core appears only once its accents are
+	 * folded away is missed; Indonesian text has almost none.)
+	 */
+	private readonly candidates: RegExp;
+
+	constructor(terms: Iterable<string>, prefixes: Iterable<string> = []) {
+		this.terms = new Set(terms);
+		this.prefixes = [...new Set(prefixes)];
+		this.cores = [
+			...new Set([
+				...[...this.terms].map(core),
+				...this.prefixes.map((p) => (p.length >= 3 ? p.slice(1) : p))
+			])
+		].filter(Boolean);
+		this.candidates = this.cores.length
+			? new RegExp(this.cores.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi')
+			: /(?!)/g;
+	}
+
+	/** The matched words of `text`, in order, with their positions. */
+	*words(text: string): Generator<{ word: string; index: number }> {
+		const re = new RegExp(this.candidates);
+		for (let w = re.exec(text); w; w = re.exec(text)) {
+			let start = w.index;
+			let end = start + w[0].length;
+			while (start > 0 && isWordChar(text, start - 1)) start--;
+			while (end < text.length && isWordChar(text, end)) end++;
+			re.lastIndex = end;
+			const word = text.slice(start, end);
+			if (this.test(word)) yield { word, index: start };
+		}
+	}
+
+	/** Is this word (as written in the text) a matched word? */
+	test(word: string): boolean {
+		let hit = this.seen.get(word);
+		if (hit === undefined) {
+			const f = fold(word);
+			hit =
+				!STOP_WORDS.has(f) &&
+				this.cores.some((c) => f.includes(c)) &&
+				(this.prefixes.some((p) => f.startsWith(p)) ||
+					stemsOf(f).some((s) => this.terms.has(s) || this.prefixes.some((p) => s.startsWith(p))));
+			if (this.seen.size > 100_000) this.seen.clear();
+			this.seen.set(word, hit);
+		}
+		return hit;
+	}
+}
+
+/** Is the character at `i` part of a word (a letter, mark or digit in any script)? */
+function isWordChar(text: string, i: number): boolean {
+	const c = text.charCodeAt(i);
+	if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+	return /[\p{L}\p{N}\p{M}]/u.test(text[i]);
+}
+
+type Terms = Set<string> | Matcher;
+const matcher = (t: Terms): Matcher => (t instanceof Matcher ? t : new Matcher(t));
+
+/** Position of the first matched word in `text`, or -1 (stops there: pages are long). */
+function firstMatch(text: string, m: Matcher): number {
+	for (const w of m.words(text)) return w.index;
+	return -1;
 }
 
 /** Highlights the words of `text` whose stems are among `terms`; everything else escaped. */
-export function highlight(text: string, terms: Set<string>): { html: string; first: number } {
+export function highlight(text: string, terms: Terms): { html: string; first: number } {
+	const m = matcher(terms);
 	let html = '';
 	let last = 0;
 	let first = -1;
-	const core = cores(terms);
-	for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-		const folded = fold(m[0]);
-		if (!matches(folded, terms, core)) continue;
-		if (first < 0) first = m.index!;
-		html += `${escapeHtml(text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
-		last = m.index! + m[0].length;
+	for (const { word, index } of m.words(text)) {
+		if (first < 0) first = index;
+		html += `${escapeHtml(text.slice(last, index))}<mark>${escapeHtml(word)}</mark>`;
+		last = index + word.length;
 	}
 	return { html: html + escapeHtml(text.slice(last)), first };
 }
@@ -105,62 +174,76 @@ interface Passage {
 	text: string;
 	at: number;
 	score: number;
+	/** From a page of prose (not a table of contents or an index). */
+	prose: boolean;
 }
 
 /**
  * The passages (sentences, or cuts of long ones) of a page that contain a matched word, scored
  * by distinct matched words and by how much they read like prose.
  */
-function passages(text: string, terms: Set<string>): Passage[] {
+function passages(text: string, m: Matcher): Passage[] {
 	// A page with several leader runs is a table of contents (or an index): its passages are
 	// chapter titles, kept only when no page has better.
 	const toc = (text.match(LEADERS) ?? []).length >= 3 ? 0.2 : 1;
 	const clean = dropTocNoise(text);
 	const out: Passage[] = [];
-	const core = cores(terms);
 	let at = 0;
 	for (const sentence of clean.split(/(?<=[.!?;:])\s+(?=\p{Lu}|\p{N})/u)) {
 		const pos = at;
 		at += sentence.length + 1;
 		const words = new Set<string>();
-		for (const m of sentence.matchAll(/[\p{L}\p{N}]+/gu)) {
-			const f = fold(m[0]);
-			if (matches(f, terms, core)) words.add(f);
-		}
+		for (const w of m.words(sentence)) words.add(w.word.toLowerCase());
 		if (!words.size) continue;
 		const prose = proseScore(sentence) * toc;
 		if (prose < 0.15) continue;
-		out.push({ text: sentence, at: pos, score: (words.size + prose) * toc });
+		out.push({ text: sentence, at: pos, score: (words.size + prose) * toc, prose: toc === 1 });
 	}
 	return out;
 }
 
-/** About `chars` characters of `text` around its first matched word, highlighted. */
-function cutAround(text: string, terms: Set<string>, chars: number): string {
-	const flat = text.replace(/\s+/g, ' ');
-	const { first } = highlight(flat, terms);
-	const start =
-		first < 0 ? 0 : Math.max(0, flat.lastIndexOf(' ', Math.max(0, first - chars / 3)) + 1);
+/**
+ * About `chars` characters of `text` around its first matched word, highlighted. Only a window
+ * around that word is flattened and highlighted, not the whole page.
+ */
+function cutAround(text: string, m: Matcher, chars: number): string {
+	const hit = firstMatch(text, m);
+	const from = hit < 0 ? 0 : Math.max(0, hit - chars);
+	const to = Math.min(text.length, Math.max(hit, 0) + 2 * chars);
+	const flat = text.slice(from, to).replace(/\s+/g, ' ');
+	const at = hit < 0 ? -1 : firstMatch(flat, m);
+	// Start at a word boundary about a third of the cut before the word (a window that begins
+	// mid-text begins after its first space, never inside a word).
+	let start = at < 0 ? 0 : Math.max(0, flat.lastIndexOf(' ', Math.max(0, at - chars / 3)) + 1);
+	if (start === 0 && from > 0) start = flat.indexOf(' ') + 1;
 	let cut = flat.slice(start, start + chars);
 	if (start + chars < flat.length)
 		cut = cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : cut.length);
-	const { html } = highlight(cut, terms);
-	return `${start > 0 ? '… ' : ''}${html}${start + cut.length < flat.length ? ' …' : ''}`;
+	const { html } = highlight(cut, m);
+	const before = from > 0 || start > 0;
+	const after = to < text.length || start + cut.length < flat.trimEnd().length;
+	return `${before ? '… ' : ''}${html.trim()}${after ? ' …' : ''}`;
 }
 
 /** About SNIPPET_CHARS of text around the first matched word, highlighted. */
-export function window(text: string, terms: Set<string>): string {
-	return cutAround(text, terms, SNIPPET_CHARS);
+export function window(text: string, terms: Terms): string {
+	return cutAround(text, matcher(terms), SNIPPET_CHARS);
 }
 
 /**
  * The best 1–3 passages of the given pages' text, in reading order, highlighted and joined
  * with "…" (about SNIPPET_CHARS in all), or '' when no page has a prose passage with a match.
  */
-export function bestPassages(pages: string[], terms: Set<string>): string {
-	const found = pages.flatMap((text, i) =>
-		passages(text, terms).map((p) => ({ ...p, at: i * 1e7 + p.at }))
+export function bestPassages(pages: string[], terms: Terms): string {
+	const m = matcher(terms);
+	return joinPassages(
+		pages.flatMap((text, i) => passages(text, m).map((p) => ({ ...p, at: i * 1e7 + p.at }))),
+		m
 	);
+}
+
+/** The best MAX_PASSAGES of `found`, in reading order, highlighted and joined with "…". */
+function joinPassages(found: Passage[], m: Matcher): string {
 	if (!found.length) return '';
 	const best = found
 		.sort((a, b) => b.score - a.score || a.at - b.at)
@@ -168,20 +251,37 @@ export function bestPassages(pages: string[], terms: Set<string>): string {
 		.sort((a, b) => a.at - b.at);
 	const each = Math.floor(SNIPPET_CHARS / best.length) + (best.length > 1 ? 40 : 0);
 	return best
-		.map((p) => cutAround(p.text, terms, each))
+		.map((p) => cutAround(p.text, m, each))
 		.reduce((all, cut) =>
 			all.endsWith('…') || cut.startsWith('…') ? `${all} ${cut}` : `${all} … ${cut}`
 		);
 }
 
-/** A short plain-text excerpt of a page around the first match (a page link's title). */
-export function pageContext(text: string, terms: Set<string>): string {
-	const html = cutAround(dropTocNoise(text), terms, CONTEXT_CHARS);
+/**
+ * A short plain-text excerpt of a page around the first match (a page link's title). The
+ * table-of-contents clean-up runs on a window around the word, not on the whole page.
+ */
+export function pageContext(text: string, terms: Terms): string {
+	const m = matcher(terms);
+	const hit = firstMatch(text, m);
+	const from = Math.max(0, hit - 4 * CONTEXT_CHARS);
+	const region = text.slice(from, Math.max(hit, 0) + 4 * CONTEXT_CHARS);
+	// A window cut mid-word starts after its first space.
+	const clean = dropTocNoise(from > 0 ? region.slice(region.search(/\s/) + 1) : region);
+	const html = cutAround(clean, m, CONTEXT_CHARS);
 	return html
 		.replace(/<\/?mark>/g, '')
 		.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) =>
 			e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'"
 		);
+}
+
+/** What a hit is located by: the terms to look up pages with, and what to highlight. */
+export interface HitTerms {
+	/** Long-text terms whose pages are listed (the page index is asked for these only). */
+	pages: string[];
+	/** Words highlighted in snippets and page contexts. */
+	matcher: Matcher;
 }
 
 /**
@@ -193,9 +293,13 @@ export function pageContext(text: string, terms: Set<string>): string {
 export async function locate(
 	engine: TextEngine,
 	pub: Publication,
-	terms: Set<string>
+	terms: HitTerms
 ): Promise<{ pages: number[]; snippet: string; pageContext: { page: number; text: string }[] }> {
-	const found = pub.hasFile ? await engine.pageHits(pub.id, [...terms], MAX_PAGES_PER_HIT + 1) : [];
+	const m = terms.matcher;
+	const found =
+		pub.hasFile && terms.pages.length
+			? await engine.pageHits(pub.id, terms.pages, MAX_PAGES_PER_HIT + 1)
+			: [];
 	const texts = new Map<number, string>();
 	const textOf = async (n: number) => {
 		if (!texts.has(n)) texts.set(n, (await engine.pageText(pub.id, n)) ?? '');
@@ -203,12 +307,19 @@ export async function locate(
 	};
 	const inner = found.filter((n) => n !== 1);
 	const read = (inner.length ? inner : found).slice(0, PAGES_READ);
-	let snippet = bestPassages(await Promise.all(read.map(textOf)), terms);
-	if (!snippet && read.length) snippet = window(dropTocNoise(await textOf(read[0])), terms);
-	if (!snippet) snippet = window(pub.abstract ?? pub.subtitle ?? pub.title, terms);
+	// Pages are read in order until they hold enough prose passages: the first inner page
+	// usually does, and each page read costs a scan of its whole text.
+	const candidates: Passage[] = [];
+	for (const [i, n] of read.entries()) {
+		candidates.push(...passages(await textOf(n), m).map((p) => ({ ...p, at: i * 1e7 + p.at })));
+		if (candidates.filter((p) => p.prose).length >= MAX_PASSAGES) break;
+	}
+	let snippet = joinPassages(candidates, m);
+	if (!snippet && read.length) snippet = window(dropTocNoise(await textOf(read[0])), m);
+	if (!snippet) snippet = window(pub.abstract ?? pub.subtitle ?? pub.title, m);
 	const context = [];
 	for (const page of found.slice(0, MAX_PAGE_LINKS)) {
-		context.push({ page, text: pageContext(await textOf(page), terms) });
+		context.push({ page, text: pageContext(await textOf(page), m) });
 	}
 	return { pages: found.slice(0, MAX_PAGES_PER_HIT), snippet, pageContext: context };
 }
