@@ -896,13 +896,34 @@ async function fts5Run(n: number, dir: string): Promise<EngineRun> {
 	return { engine: 'fts5', size: n, finished: !!f.run, failure: f.failure, ...f.run };
 }
 
+/**
+ * BENCH_SEARCH_KEEP=<dir>: the built catalogs are kept there (`production-N.built/` with the
+ * build's figures in `build.json`) and a later run with the same directory serves a copy of
+ * them instead of populating and building again (at 5,000 full texts the build takes many
+ * minutes; the query figures are what changes when the search code does). Delete the
+ * directory after changing the indexer or the synthetic generator.
+ */
+const KEEP = process.env.BENCH_SEARCH_KEEP ? path.resolve(process.env.BENCH_SEARCH_KEEP) : null;
+
 /** The application: populate, build, and a fresh process to serve — three children. */
 async function productionRun(n: number, dir: string): Promise<EngineRun> {
 	const dataDir = path.join(dir, `production-${n}`);
 	const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
 	const run: EngineRun = { engine: 'production', size: n, finished: false, wallS: {} };
+	const kept = KEEP && path.join(KEEP, `production-${n}.built`);
+	let phases: ('populate' | 'build' | 'serve')[] = ['populate', 'build', 'serve'];
+	if (kept && fs.existsSync(path.join(kept, 'build.json'))) {
+		console.log(`  production ${n}: reusing the catalog built in ${kept}`);
+		Object.assign(run, JSON.parse(fs.readFileSync(path.join(kept, 'build.json'), 'utf8')));
+		fs.cpSync(kept, dataDir, { recursive: true });
+		phases = ['serve'];
+	}
 	try {
-		for (const phase of ['populate', 'build', 'serve'] as const) {
+		for (const phase of phases) {
+			if (phase === 'serve' && kept && !fs.existsSync(path.join(kept, 'build.json'))) {
+				fs.cpSync(dataDir, kept, { recursive: true });
+				fs.writeFileSync(path.join(kept, 'build.json'), JSON.stringify(run));
+			}
 			console.log(`  production ${n}: ${phase}`);
 			const c = await child(`production-${phase}`, n, dir, env);
 			run.wallS![phase] = c.seconds;
