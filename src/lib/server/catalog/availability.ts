@@ -24,10 +24,11 @@ import type { Availability, AvailabilityFilter, ShelfState } from '../../types.t
  * viewer's active digital loans as its lending facts), "download" is `canDownload`, and nothing
  * is said about a record the viewer may not see (`canSeePublication` false → no availability).
  *
- * Shelf state changes with every checkout, return, hold and copy edit. The `items` and `loans`
- * tables bump `catalog_version` from triggers (migration 0005) in the same write transaction, so
- * the public page cache and search's record facts, both keyed by that version, are never stale
- * after circulation moves a copy.
+ * Shelf state changes with every checkout, return, hold and copy edit. Writes to `items`, `loans`
+ * and `holds` bump `circulation_version` from triggers (migration 0015) in the same write
+ * transaction; the public page cache keys on it (with `catalog_version`) and search keeps its
+ * copies-available counts per that version (search/facts.ts `shelfCounts`), so nothing showing
+ * a shelf is stale after circulation moves a copy.
  */
 
 /** Item statuses that count as a copy in circulation (lost, damaged, withdrawn do not). */

@@ -30,11 +30,6 @@ export interface RecordFacts {
 	/** Has a current file (availability: readable online when the policy also lets the viewer). */
 	has_file: boolean;
 	downloadable: number;
-	/**
-	 * Copies available now. Circulation writes (items, loans) bump the catalog version too, so a
-	 * checkout or return reloads these facts like a catalog edit does.
-	 */
-	shelf_available: number;
 	subjects: string[];
 	/** The subjects folded, for the subject filter. */
 	subjectKeys: string[];
@@ -55,8 +50,16 @@ export interface Filters {
 export type FacetName =
 	'type' | 'year' | 'subject' | 'series' | 'language' | 'access' | 'availability';
 
-/** Is this record readable online by the viewer who searches (catalog/availability.ts isOnline)? */
-export type OnlineTest = (r: RecordFacts) => boolean;
+/**
+ * The availability of a record for the viewer who searches: `online` — readable online
+ * (catalog/availability.ts isOnline); `shelf` — a copy available now (`shelfCounts`).
+ */
+export interface AvailabilityTests {
+	online: (r: RecordFacts) => boolean;
+	shelf: (r: RecordFacts) => boolean;
+}
+
+const NO_AVAILABILITY: AvailabilityTests = { online: () => false, shelf: () => false };
 
 let cache: { version: number; byId: Map<number, RecordFacts> } | null = null;
 let loading: Promise<Map<number, RecordFacts>> | null = null;
@@ -99,22 +102,11 @@ async function load(db: Db, version: number): Promise<Map<number, RecordFacts>> 
 			await db.selectFrom('files').select('publication_id').where('is_current', '=', 1).execute()
 		).map((f) => f.publication_id)
 	);
-	const onShelf = new Map(
-		(
-			await db
-				.selectFrom('items')
-				.select(['publication_id', (eb) => eb.fn.countAll<number>().as('n')])
-				.where('status', '=', 'available')
-				.groupBy('publication_id')
-				.execute()
-		).map((i) => [i.publication_id, Number(i.n)])
-	);
 	const byId = new Map<number, RecordFacts>();
 	for (const r of rows)
 		byId.set(r.id, {
 			...r,
 			has_file: withFile.has(r.id),
-			shelf_available: onShelf.get(r.id) ?? 0,
 			subjects: [],
 			subjectKeys: []
 		});
@@ -132,6 +124,36 @@ async function load(db: Db, version: number): Promise<Map<number, RecordFacts>> 
 	}
 	cache = { version, byId };
 	return byId;
+}
+
+let shelfCache: { version: number; counts: Map<number, number> } | null = null;
+let shelfLoading: Promise<Map<number, number>> | null = null;
+
+/**
+ * Copies available now, per record that has any — kept per circulation version (migration 0015:
+ * bumped by every write to items, loans and holds, inside that write's transaction), so a checkout
+ * or return reloads only this one grouped query over the indexed `items`, not the record facts.
+ */
+export async function shelfCounts(db: Db): Promise<Map<number, number>> {
+	const row = await db
+		.selectFrom('circulation_version')
+		.select('version')
+		.where('id', '=', 1)
+		.executeTakeFirst();
+	const version = row?.version ?? 0;
+	if (shelfCache && shelfCache.version === version) return shelfCache.counts;
+	shelfLoading ??= (async () => {
+		const rows = await db
+			.selectFrom('items')
+			.select(['publication_id', (eb) => eb.fn.countAll<number>().as('n')])
+			.where('status', '=', 'available')
+			.groupBy('publication_id')
+			.execute();
+		const counts = new Map(rows.map((i) => [i.publication_id, Number(i.n)]));
+		shelfCache = { version, counts };
+		return counts;
+	})().finally(() => (shelfLoading = null));
+	return shelfLoading;
 }
 
 /**
@@ -155,17 +177,15 @@ export function visibleFacts(
 
 /**
  * Does the record pass the chosen filters (all of them, or all but the facet `except`)?
- * `online` answers the `availability=online` filter for the viewer (without it, nothing is).
+ * `avail` answers the `availability` filter for the viewer (without it, nothing passes it).
  */
 export function passes(
 	r: RecordFacts,
 	p: Filters,
 	except?: FacetName,
-	online: OnlineTest = () => false
+	avail: AvailabilityTests = NO_AVAILABILITY
 ): boolean {
-	if (except !== 'availability' && p.availability === 'online' && !online(r)) return false;
-	if (except !== 'availability' && p.availability === 'shelf' && r.shelf_available <= 0)
-		return false;
+	if (except !== 'availability' && p.availability && !avail[p.availability](r)) return false;
 	if (except !== 'type' && p.types?.length && !p.types.includes(r.type)) return false;
 	if (except !== 'year' && p.yearFrom !== undefined && (r.year === null || r.year < p.yearFrom))
 		return false;
@@ -179,14 +199,17 @@ export function passes(
 	return true;
 }
 
-const FACET_KEYS: Record<FacetName, (r: RecordFacts, online: OnlineTest) => (string | null)[]> = {
+const FACET_KEYS: Record<
+	FacetName,
+	(r: RecordFacts, avail: AvailabilityTests) => (string | null)[]
+> = {
 	type: (r) => [r.type],
 	year: (r) => [r.year === null ? null : String(r.year)],
 	subject: (r) => r.subjects,
 	series: (r) => [r.series_slug],
 	language: (r) => [r.language],
 	access: (r) => [r.access],
-	availability: (r, online) => [online(r) ? 'online' : null, r.shelf_available > 0 ? 'shelf' : null]
+	availability: (r, avail) => [avail.online(r) ? 'online' : null, avail.shelf(r) ? 'shelf' : null]
 };
 
 /**
@@ -198,14 +221,14 @@ export function facetCounts(
 	rows: RecordFacts[],
 	p: Filters,
 	name: FacetName,
-	online: OnlineTest = () => false
+	avail: AvailabilityTests = NO_AVAILABILITY
 ): FacetCount[] {
 	const key = FACET_KEYS[name];
 	const counts = new Map<string, number>();
 	const labels = new Map<string, string>();
 	for (const r of rows) {
-		if (!passes(r, p, name, online)) continue;
-		for (const k of key(r, online)) {
+		if (!passes(r, p, name, avail)) continue;
+		for (const k of key(r, avail)) {
 			if (k === null) continue;
 			counts.set(k, (counts.get(k) ?? 0) + 1);
 			if (name === 'series' && r.series_title) labels.set(k, r.series_title);

@@ -16,7 +16,8 @@ import {
 	recordFacts,
 	visibleFacts,
 	type FacetName,
-	type OnlineTest,
+	shelfCounts,
+	type AvailabilityTests,
 	type RecordFacts
 } from './facts.ts';
 import { locate } from './snippets.ts';
@@ -155,26 +156,28 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 	if (!index || !hasQuery) return empty;
 
 	const now = clock();
-	const [{ scored, termsOf }, facts, loans] = await Promise.all([
+	const [{ scored, termsOf }, facts, loans, shelf] = await Promise.all([
 		score(index, engine, plan(params)),
 		recordFacts(db),
-		activeDigitalLoans(db, viewer, now)
+		activeDigitalLoans(db, viewer, now),
+		shelfCounts(db)
 	]);
 	const rows = visibleFacts(facts, viewer, scored.keys());
 	// Readable online by this viewer: the policy over the in-memory facts, at most once per
 	// candidate (no query per hit).
 	const readable = new Map<number, boolean>();
-	const online: OnlineTest = (r) => {
+	const online = (r: RecordFacts) => {
 		let v = readable.get(r.id);
 		if (v === undefined) readable.set(r.id, (v = isOnline(viewer, r, loans, now)));
 		return v;
 	};
+	const avail: AvailabilityTests = { online, shelf: (r) => (shelf.get(r.id) ?? 0) > 0 };
 	// A query's results are the records matching every word; only when no record the viewer may
 	// see (with the filters chosen) does, those matching some words are shown, and labelled.
 	const every = rows.filter((r) => scored.get(r.id)!.all);
-	const matchedAll = every.some((r) => passes(r, params, undefined, online));
+	const matchedAll = every.some((r) => passes(r, params, undefined, avail));
 	const visible = matchedAll ? every : rows;
-	const matching = visible.filter((r) => passes(r, params, undefined, online));
+	const matching = visible.filter((r) => passes(r, params, undefined, avail));
 	const sort = params.sort ?? 'relevance';
 	matching.sort((a, b) => {
 		if (sort === 'newest') return date(b).localeCompare(date(a)) || b.id - a.id;
@@ -192,13 +195,13 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		);
 	});
 	const facets: SearchResult['facets'] = {
-		type: facetCounts(visible, params, 'type', online),
-		year: facetCounts(visible, params, 'year', online),
-		subject: facetCounts(visible, params, 'subject', online),
-		series: facetCounts(visible, params, 'series', online),
-		language: facetCounts(visible, params, 'language', online),
-		access: isStaff(viewer) ? facetCounts(visible, params, 'access', online) : [],
-		availability: facetCounts(visible, params, 'availability', online)
+		type: facetCounts(visible, params, 'type', avail),
+		year: facetCounts(visible, params, 'year', avail),
+		subject: facetCounts(visible, params, 'subject', avail),
+		series: facetCounts(visible, params, 'series', avail),
+		language: facetCounts(visible, params, 'language', avail),
+		access: isStaff(viewer) ? facetCounts(visible, params, 'access', avail) : [],
+		availability: facetCounts(visible, params, 'availability', avail)
 	};
 	const slice = matching.slice((page - 1) * pageSize, page * pageSize);
 	const pubs = await hydrate(
@@ -326,9 +329,13 @@ async function visibleCount(
 	const facts = await recordFacts(db);
 	const now = clock();
 	const loans = params.availability ? await activeDigitalLoans(db, viewer, now) : new Set<number>();
-	const online: OnlineTest = (r) => isOnline(viewer, r, loans, now);
+	const shelf = params.availability === 'shelf' ? await shelfCounts(db) : new Map<number, number>();
+	const avail: AvailabilityTests = {
+		online: (r) => isOnline(viewer, r, loans, now),
+		shelf: (r) => (shelf.get(r.id) ?? 0) > 0
+	};
 	return visibleFacts(facts, viewer, scored.keys()).filter((r) =>
-		passes(r, params, undefined, online)
+		passes(r, params, undefined, avail)
 	).length;
 }
 
