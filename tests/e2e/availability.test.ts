@@ -141,6 +141,22 @@ describe('a public reader finds what can be read online', () => {
 		}
 	}, 300_000);
 
+	it('the home page leads with documents readable online', async () => {
+		await page.goto('/');
+		const sections = await page
+			.locator('main section[data-testid]')
+			.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+		expect(sections.indexOf('readable-shelf')).toBeLessThan(sections.indexOf('newest'));
+		expect(sections.indexOf('readable-shelf')).toBeLessThan(sections.indexOf('mkn-shelf'));
+		const cards = page.getByTestId('readable-shelf').getByTestId('publication-card');
+		expect(await cards.count()).toBeGreaterThan(0);
+		for (const card of await cards.all())
+			expect(await card.getByTestId('avail-online').count()).toBe(1);
+		// The newest additions are the migrated books: they say they are on the shelf.
+		const newest = page.getByTestId('newest').getByTestId('publication-card');
+		expect(await newest.first().getByTestId('avail-shelf').textContent()).toContain('Di rak');
+	}, 60_000);
+
 	it('a migrated book shows its call number, location and copies on its record page', async () => {
 		await page.goto('/search?q=lelang&availability=shelf&sort=newest');
 		const hit = page
