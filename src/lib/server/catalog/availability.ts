@@ -186,11 +186,6 @@ export function availabilityCondition(
 	return filter === 'online' ? readableOnline(viewer, loans, now) : onShelfNow();
 }
 
-/** Does a record's availability match a filter value? */
-export function matches(a: Availability, filter: AvailabilityFilter): boolean {
-	return filter === 'online' ? a.online : (a.shelf?.available ?? 0) > 0;
-}
-
 /**
  * Stable order with readable records first (the public home and series pages lead with what a
  * reader can open right now); otherwise the given order is kept.
