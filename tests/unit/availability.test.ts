@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { availabilityOf, readableFirst } from '../../src/lib/server/catalog/availability.ts';
-import type { Viewer } from '../../src/lib/server/access.ts';
-import type { Availability } from '../../src/lib/types.ts';
+import { canDownload, type Viewer } from '../../src/lib/server/access.ts';
+import { isAcquirable } from '../../src/lib/server/interop/public-catalog.ts';
+import type { Availability, Publication } from '../../src/lib/types.ts';
 
 /** availabilityOf: the access policy's answers, per viewer, as the availability shape. */
 const now = new Date('2026-06-01T00:00:00Z');
@@ -107,5 +108,33 @@ describe('readableFirst', () => {
 		expect(
 			readableFirst([a(1, false), a(2, true), a(3, false), a(4, true)]).map((x) => x.id)
 		).toEqual([2, 4, 1, 3]);
+	});
+});
+
+describe('OPDS acquisition (isAcquirable) is the anonymous availability', () => {
+	it('equals "a current file and canDownload(null)" across the access matrix', () => {
+		for (const access of ['public', 'internal', 'restricted'] as const)
+			for (const status of ['draft', 'published', 'withdrawn'] as const)
+				for (const embargoUntil of [null, '2026-01-01', '2026-12-31'])
+					for (const downloadable of [true, false])
+						for (const hasFile of [true, false]) {
+							const pub = {
+								id: 1,
+								access,
+								status,
+								embargoUntil,
+								downloadable,
+								hasFile,
+								digitalCopies: 1
+							} as unknown as Publication;
+							const facts = {
+								access,
+								status,
+								embargo_until: embargoUntil,
+								downloadable: downloadable ? 1 : 0,
+								digital_copies: 1
+							};
+							expect(isAcquirable(pub, now)).toBe(hasFile && canDownload(null, facts, now));
+						}
 	});
 });
