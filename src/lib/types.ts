@@ -69,9 +69,38 @@ export interface Publication {
 	digitalCopies: number;
 	/** JDIHN facts of a regulation (type `regulation`), as the viewer may see them; else null. */
 	regulation: RegulationFacts | null;
+	/** How THIS viewer can have it (catalog/availability.ts): online, download, shelf, loan. */
+	availability: Availability;
 	createdAt: string;
 	updatedAt: string;
 }
+
+/** Physical copies of a record: how many are on the shelf now, of how many in circulation. */
+export interface ShelfState {
+	/** Copies available to borrow or consult right now. */
+	available: number;
+	/** Copies in circulation (available, on loan or waiting on the hold shelf). */
+	total: number;
+	callNumber: string | null;
+	location: string | null;
+}
+
+/**
+ * How a record can be had by the viewer who asked: read online (the reader opens), download,
+ * physical copies on the shelf, by (digital) loan only — or, when all are false/null, the
+ * catalogue record only.
+ */
+export interface Availability {
+	online: boolean;
+	download: boolean;
+	shelf: ShelfState | null;
+	/** Employees may borrow it (digital loan); not readable online by this viewer until then. */
+	loanOnly: boolean;
+}
+
+/** Values of the `availability` filter and facet. */
+export const AVAILABILITY_FILTERS = ['online', 'shelf'] as const;
+export type AvailabilityFilter = (typeof AVAILABILITY_FILTERS)[number];
 
 export interface Page<T> {
 	total: number;
@@ -91,6 +120,7 @@ export interface CatalogFacets {
 	type: FacetCount[];
 	year: FacetCount[];
 	subject: FacetCount[];
+	availability: FacetCount[];
 }
 
 /** The signed-in user as the UI sees them. */

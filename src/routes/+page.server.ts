@@ -10,9 +10,17 @@ const HOME_SERIES = 'media-kekayaan-negara';
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDb();
 	const viewer = viewerOf(locals.user);
-	const [newest, shelf] = await Promise.all([
+	const [readable, newest, shelf] = await Promise.all([
+		// The page leads with what a reader can open right now (availability.ts).
+		publications.list(db, viewer, { availability: 'online', sort: 'added', pageSize: 8 }),
 		publications.list(db, viewer, { sort: 'added', pageSize: 8 }),
 		series.latestIssues(db, viewer, HOME_SERIES, 8)
 	]);
-	return { newest: newest.items, total: newest.total, shelf, shelfSlug: HOME_SERIES };
+	return {
+		readable: readable.items,
+		newest: newest.items,
+		total: newest.total,
+		shelf,
+		shelfSlug: HOME_SERIES
+	};
 };

@@ -402,6 +402,7 @@ describe('relevance on real text', () => {
 		expect(p2.hits[0].id).not.toBe(p1.hits[0].id);
 		expect(Object.keys(p1.hits[0]).sort()).toEqual([
 			'access',
+			'availability',
 			'id',
 			'pageContext',
 			'pages',

@@ -35,6 +35,7 @@ const base: Publication = {
 	copies: 0,
 	digitalCopies: 0,
 	regulation: null,
+	availability: { online: true, download: true, shelf: null, loanOnly: false },
 	createdAt: '2026-01-01 00:00:00',
 	updatedAt: '2026-01-01 00:00:00'
 };

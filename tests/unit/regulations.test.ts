@@ -220,6 +220,7 @@ describe('regulation facts for the feeds', () => {
 		copies: 0,
 		digitalCopies: 0,
 		regulation,
+		availability: { online: true, download: true, shelf: null, loanOnly: false },
 		createdAt: '2026-01-01 00:00:00',
 		updatedAt: '2026-01-01 00:00:00'
 	});

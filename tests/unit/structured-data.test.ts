@@ -41,6 +41,7 @@ function pub(over: Partial<Publication> = {}): Publication {
 		copies: 0,
 		digitalCopies: 0,
 		regulation: null,
+		availability: { online: true, download: true, shelf: null, loanOnly: false },
 		createdAt: '2024-01-01T00:00:00Z',
 		updatedAt: '2024-01-01T00:00:00Z',
 		...over

@@ -838,7 +838,26 @@ export const id = {
 	'table.findSomething': 'Cari publikasi di katalog',
 	'table.desk.noLoans':
 		'Anggota ini tidak sedang meminjam apa pun. Pindai barcode eksemplar untuk meminjamkan.',
-	'table.col.actions': 'Tindakan'
+	'table.col.actions': 'Tindakan',
+	'avail.title': 'Ketersediaan',
+	'avail.online': 'Baca daring',
+	'avail.onlineDownload': 'Baca daring · unduh',
+	'avail.downloadToo': 'Buka di pembaca atau unduh berkasnya.',
+	'avail.onlineOnly': 'Hanya dapat dibaca daring (tidak dapat diunduh).',
+	'avail.shelf': 'Di rak: {available} dari {total} tersedia',
+	'avail.shelfNone': 'Semua {total} eksemplar sedang dipinjam',
+	'avail.callNumber': 'Nomor panggil',
+	'avail.location': 'Lokasi',
+	'avail.loanOnly': 'Hanya melalui peminjaman (pegawai)',
+	'avail.recordOnly': 'Hanya data katalog',
+	'avail.recordOnlyHint': 'Tidak ada berkas untuk dibaca dan tidak ada eksemplar di rak saat ini.',
+	'avail.facet': 'Ketersediaan',
+	'avail.filter.online': 'Tersedia daring',
+	'avail.filter.shelf': 'Ada di rak',
+	'avail.any': 'Semua',
+	'avail.sortReadable': 'Dapat dibaca lebih dulu',
+	'avail.home.readable': 'Baru dan dapat dibaca daring',
+	'avail.home.readableAll': 'Semua yang dapat dibaca daring'
 } as const;
 
 export type MessageKey = keyof typeof id;

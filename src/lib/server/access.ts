@@ -147,3 +147,30 @@ export function visibleTo(viewer: Viewer, now = clock()) {
 		]);
 	};
 }
+
+/**
+ * The same rule as `canReadContent`, as a SQL condition on the `publications` table (on top of
+ * `visibleTo`), so "readable online" can be filtered, counted and sorted on in SQL. A restricted
+ * record opens to a non-librarian only through an active digital loan: the caller passes the ids
+ * of the records the viewer holds such a loan of (`lending.activeDigitalLoans`), exactly what
+ * `LendingFacts.activeDigitalLoan` says for one record.
+ */
+export function contentReadableTo(
+	viewer: Viewer,
+	lending: { activeDigitalLoans: number[] } = { activeDigitalLoans: [] },
+	now = clock()
+) {
+	return (
+		eb: ExpressionBuilder<Database, 'publications'>
+	): ExpressionWrapper<Database, 'publications', SqlBool> => {
+		const visible = visibleTo(viewer, now)(eb);
+		if (isStaff(viewer)) return visible;
+		return eb.and([
+			visible,
+			eb.or([
+				eb('publications.access', '!=', 'restricted'),
+				eb('publications.id', 'in', [...lending.activeDigitalLoans, -1])
+			])
+		]);
+	};
+}

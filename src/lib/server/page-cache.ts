@@ -14,7 +14,8 @@ import * as search from './search/index.ts';
  * embargo lifts at the start of its date, UTC, by the server's clock), the search index this
  * process has loaded, the language and the URL — so its answer is kept in memory under exactly
  * that key and served again until one of them changes. The catalog part is `catalog_version`, a
- * counter bumped by database triggers on every catalog table (migration 0005), read once per
+ * counter bumped by database triggers on every catalog table (migration 0005), with
+ * `circulation_version` (0015, items/loans/holds: the shelf state pages show), read once per
  * request: an edit made through any worker process, the import CLI or a restore changes the key
  * of every page at once, so no page is ever served stale after an edit.
  *
@@ -84,17 +85,26 @@ export async function cacheKey(event: RequestEvent, lang: string): Promise<strin
 	if (NEVER.has(path) || EFFECTFUL.test(path)) return null;
 	if (path.startsWith('/api/') && !CACHED_API.has(path)) return null;
 	const db = await getDb();
+	// Both counters in one read: the catalog's and circulation's (migration 0015 — pages show
+	// whether a copy is on the shelf now, which a checkout or return changes).
 	const row = await db
 		.selectFrom('catalog_version')
-		.select('version')
-		.where('id', '=', 1)
+		.select((eb) => [
+			'version',
+			eb
+				.selectFrom('circulation_version')
+				.select('circulation_version.version')
+				.where('circulation_version.id', '=', 1)
+				.as('circulation')
+		])
+		.where('catalog_version.id', '=', 1)
 		.executeTakeFirst();
 	const html = (request.headers.get('accept') ?? '').includes('text/html') ? 'h' : 'o';
 	// Only search answers depend on the search index this process has loaded (it lags an edit by
 	// the time of a rebuild, and a follower loads the leader's new snapshot a moment later).
 	const searched = SEARCH_PATHS.has(path);
 	return [
-		row?.version ?? 0,
+		`${row?.version ?? 0}.${row?.circulation ?? 0}`,
 		// Embargoes lift by date (UTC) on the server's clock (the test clock where allowed).
 		today(clock()),
 		searched ? (search.status().builtAt ?? '-') : '',

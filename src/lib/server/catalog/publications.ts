@@ -4,8 +4,18 @@ import type { Database, PublicationRow } from '../db/schema.ts';
 import { canSeePublication, isStaff, visibleTo, type Viewer } from '../access.ts';
 import { NotFound } from '../errors.ts';
 import { regulationFacts } from './regulations.ts';
+import { clock } from '../clock.ts';
+import {
+	activeDigitalLoans,
+	availabilityCondition,
+	availabilityOf,
+	onShelfNow,
+	readableOnline,
+	shelfStates
+} from './availability.ts';
 import type {
 	AccessLevel,
+	AvailabilityFilter,
 	CatalogFacets,
 	FacetCount,
 	Page,
@@ -18,7 +28,7 @@ import type {
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-export type CatalogSort = 'newest' | 'oldest' | 'title' | 'added' | 'year';
+export type CatalogSort = 'newest' | 'oldest' | 'title' | 'added' | 'year' | 'readable';
 
 /** Filters shared by the browse page and `GET /api/v1/publications`. */
 export interface CatalogQuery {
@@ -33,6 +43,8 @@ export interface CatalogQuery {
 	/** Staff only: the policy already hides non-published records from everyone else. */
 	status?: PublicationStatus;
 	language?: string;
+	/** `online`: readable online by this viewer; `shelf`: a copy available now (availability.ts). */
+	availability?: AvailabilityFilter;
 	sort?: CatalogSort;
 	/** Direction for `title` (default asc), `added` and `year` (default desc). */
 	dir?: 'asc' | 'desc';
@@ -51,11 +63,22 @@ function escapeLike(s: string): string {
 	return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-type Facet = 'type' | 'year' | 'subject';
+type Facet = 'type' | 'year' | 'subject' | 'availability';
 
-/** Applies every filter of `q` except the facet named in `except` (facets count without their own filter). */
-function applyFilters(query: PubQuery, viewer: Viewer, q: CatalogQuery, except?: Facet): PubQuery {
+/**
+ * Applies every filter of `q` except the facet named in `except` (facets count without their own
+ * filter). `loans`: the viewer's active digital loans, for the availability filter.
+ */
+function applyFilters(
+	query: PubQuery,
+	viewer: Viewer,
+	q: CatalogQuery,
+	except?: Facet,
+	loans: Set<number> = new Set()
+): PubQuery {
 	let qb = query.where(visibleTo(viewer));
+	if (q.availability && except !== 'availability')
+		qb = qb.where(availabilityCondition(q.availability, viewer, loans));
 	if (q.types?.length && except !== 'type') qb = qb.where('publications.type', 'in', q.types);
 	if (except !== 'year') {
 		if (q.year !== undefined) qb = qb.where('publications.year', '=', q.year);
@@ -114,10 +137,23 @@ function applyFilters(query: PubQuery, viewer: Viewer, q: CatalogQuery, except?:
 	return qb;
 }
 
-function orderBy<O>(qb: PubQuery<O>, sort: CatalogSort, dir?: 'asc' | 'desc'): PubQuery<O> {
+function orderBy<O>(
+	qb: PubQuery<O>,
+	sort: CatalogSort,
+	dir?: 'asc' | 'desc',
+	viewer: Viewer = null,
+	loans: Set<number> = new Set()
+): PubQuery<O> {
 	// A record without a full date sorts by its year as if published at the end of that year.
 	const date = sql`coalesce(publications.published_date, publications.year || '-12-31', '')`;
 	switch (sort) {
+		case 'readable':
+			// Readable online by this viewer first, then a copy on the shelf, then newest.
+			return qb
+				.orderBy((eb) => eb.case().when(readableOnline(viewer, loans)(eb)).then(0).else(1).end())
+				.orderBy((eb) => eb.case().when(onShelfNow()(eb)).then(0).else(1).end())
+				.orderBy(date, 'desc')
+				.orderBy('publications.id', 'desc');
 		case 'oldest':
 			return qb.orderBy(date, 'asc').orderBy('publications.id', 'asc');
 		case 'title':
@@ -152,19 +188,31 @@ export async function list(
 	q: CatalogQuery = {}
 ): Promise<Page<Publication>> {
 	const { page, pageSize } = paging(q);
-	const base = applyFilters(db.selectFrom('publications'), viewer, q);
+	const loans = await activeDigitalLoans(db, viewer);
+	const base = applyFilters(db.selectFrom('publications'), viewer, q, undefined, loans);
 	const { total } = await base
 		.select((eb) => eb.fn.countAll<number>().as('total'))
 		.executeTakeFirstOrThrow();
-	const rows = await orderBy(base.selectAll('publications'), q.sort ?? 'newest', q.dir)
+	const rows = await orderBy(
+		base.selectAll('publications'),
+		q.sort ?? 'newest',
+		q.dir,
+		viewer,
+		loans
+	)
 		.limit(pageSize)
 		.offset((page - 1) * pageSize)
 		.execute();
 	return { total: Number(total), page, pageSize, items: await hydrate(db, rows, viewer) };
 }
 
-/** Counts per type, year and subject over what the viewer may see, each without its own filter. */
+/**
+ * Counts per type, year, subject and availability over what the viewer may see, each without
+ * its own filter. Availability counts `online` (readable online by this viewer) and `shelf` (a
+ * copy available now), the same conditions the `availability` filter applies.
+ */
 export async function facets(db: Db, viewer: Viewer, q: CatalogQuery = {}): Promise<CatalogFacets> {
+	const loans = await activeDigitalLoans(db, viewer);
 	const toCounts = (
 		rows: { value: string | number | null; count: number | bigint }[]
 	): FacetCount[] =>
@@ -190,7 +238,25 @@ export async function facets(db: Db, viewer: Viewer, q: CatalogQuery = {}): Prom
 		.orderBy('s.name')
 		.limit(30)
 		.execute();
-	return { type: toCounts(type), year: toCounts(year), subject: toCounts(subject) };
+	const availability: FacetCount[] = [];
+	for (const value of ['online', 'shelf'] as const) {
+		const { count } = await applyFilters(
+			db.selectFrom('publications'),
+			viewer,
+			{ ...q, availability: value },
+			undefined,
+			loans
+		)
+			.select((eb) => eb.fn.countAll<number>().as('count'))
+			.executeTakeFirstOrThrow();
+		if (Number(count) > 0) availability.push({ value, count: Number(count) });
+	}
+	return {
+		type: toCounts(type),
+		year: toCounts(year),
+		subject: toCounts(subject),
+		availability
+	};
 }
 
 /**
@@ -299,46 +365,51 @@ export async function hydrate(
 	if (rows.length === 0) return [];
 	const ids = rows.map((r) => r.id);
 	const regulationIds = rows.filter((r) => r.type === 'regulation').map((r) => r.id);
-	const [authors, subjects, files, series, copies, regulations] = await Promise.all([
-		db
-			.selectFrom('publication_authors')
-			.select(['publication_id', 'name'])
-			.where('publication_id', 'in', ids)
-			.orderBy('publication_id')
-			.orderBy('position')
-			.execute(),
-		db
-			.selectFrom('publication_subjects as ps')
-			.innerJoin('subjects as s', 's.id', 'ps.subject_id')
-			.select(['ps.publication_id', 's.name'])
-			.where('ps.publication_id', 'in', ids)
-			.orderBy('ps.publication_id')
-			.orderBy('ps.position')
-			.execute(),
-		db
-			.selectFrom('files')
-			.select(['publication_id', 'pages', 'has_text_layer', 'thumbnail_key', 'sha256'])
-			.where('publication_id', 'in', ids)
-			.where('is_current', '=', 1)
-			.execute(),
-		db
-			.selectFrom('series')
-			.select(['id', 'slug', 'title'])
-			.where(
-				'id',
-				'in',
-				rows.map((r) => r.series_id ?? -1)
-			)
-			.execute(),
-		db
-			.selectFrom('items')
-			.select(['publication_id', (eb) => eb.fn.countAll<number>().as('n')])
-			.where('publication_id', 'in', ids)
-			.where('status', '!=', 'withdrawn')
-			.groupBy('publication_id')
-			.execute(),
-		regulationFacts(db, regulationIds, viewer)
-	]);
+	const now = clock();
+	const [authors, subjects, files, series, copies, regulations, shelves, loans] = await Promise.all(
+		[
+			db
+				.selectFrom('publication_authors')
+				.select(['publication_id', 'name'])
+				.where('publication_id', 'in', ids)
+				.orderBy('publication_id')
+				.orderBy('position')
+				.execute(),
+			db
+				.selectFrom('publication_subjects as ps')
+				.innerJoin('subjects as s', 's.id', 'ps.subject_id')
+				.select(['ps.publication_id', 's.name'])
+				.where('ps.publication_id', 'in', ids)
+				.orderBy('ps.publication_id')
+				.orderBy('ps.position')
+				.execute(),
+			db
+				.selectFrom('files')
+				.select(['publication_id', 'pages', 'has_text_layer', 'thumbnail_key', 'sha256'])
+				.where('publication_id', 'in', ids)
+				.where('is_current', '=', 1)
+				.execute(),
+			db
+				.selectFrom('series')
+				.select(['id', 'slug', 'title'])
+				.where(
+					'id',
+					'in',
+					rows.map((r) => r.series_id ?? -1)
+				)
+				.execute(),
+			db
+				.selectFrom('items')
+				.select(['publication_id', (eb) => eb.fn.countAll<number>().as('n')])
+				.where('publication_id', 'in', ids)
+				.where('status', '!=', 'withdrawn')
+				.groupBy('publication_id')
+				.execute(),
+			regulationFacts(db, regulationIds, viewer),
+			shelfStates(db, ids),
+			activeDigitalLoans(db, viewer, now)
+		]
+	);
 	const group = <T extends { publication_id: number }>(list: T[]) => {
 		const m = new Map<number, T[]>();
 		for (const x of list) m.set(x.publication_id, [...(m.get(x.publication_id) ?? []), x]);
@@ -386,6 +457,7 @@ export async function hydrate(
 			copies: copiesBy.get(r.id) ?? 0,
 			digitalCopies: r.digital_copies,
 			regulation: regulations.get(r.id) ?? null,
+			availability: availabilityOf(viewer, r, !!file, shelves.get(r.id) ?? null, loans, now),
 			createdAt: r.created_at,
 			updatedAt: r.updated_at
 		};

@@ -2,6 +2,8 @@ import {
 	PUBLICATION_TYPES,
 	ACCESS_LEVELS,
 	STATUSES,
+	AVAILABILITY_FILTERS,
+	type AvailabilityFilter,
 	type PublicationType,
 	type AccessLevel,
 	type PublicationStatus
@@ -10,7 +12,7 @@ import { DomainError } from '../errors.ts';
 import { intParam } from '../http.ts';
 import type { CatalogQuery, CatalogSort } from './publications.ts';
 
-const SORTS: CatalogSort[] = ['newest', 'oldest', 'title', 'added', 'year'];
+const SORTS: CatalogSort[] = ['newest', 'oldest', 'title', 'added', 'year', 'readable'];
 
 function invalid(name: string): DomainError {
 	return new DomainError(400, 'invalid_parameter', 'error.invalidParam', { name });
@@ -33,6 +35,9 @@ export function parseCatalogQuery(url: URL): CatalogQuery {
 	if (access && !(ACCESS_LEVELS as readonly string[]).includes(access)) throw invalid('access');
 	const status = p.get('status') || undefined;
 	if (status && !(STATUSES as readonly string[]).includes(status)) throw invalid('status');
+	const availability = p.get('availability') || undefined;
+	if (availability && !(AVAILABILITY_FILTERS as readonly string[]).includes(availability))
+		throw invalid('availability');
 	const sort = p.get('sort') || undefined;
 	if (sort && !SORTS.includes(sort as CatalogSort)) throw invalid('sort');
 	const dir = p.get('dir') || undefined;
@@ -55,6 +60,7 @@ export function parseCatalogQuery(url: URL): CatalogQuery {
 		access: access as AccessLevel | undefined,
 		status: status as PublicationStatus | undefined,
 		language,
+		availability: availability as AvailabilityFilter | undefined,
 		sort: sort as CatalogSort | undefined,
 		dir: dir as 'asc' | 'desc' | undefined,
 		page: intParam(url, 'page', 1, 100_000),

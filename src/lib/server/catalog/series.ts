@@ -3,6 +3,7 @@ import { visibleTo, type Viewer } from '../access.ts';
 import { NotFound } from '../errors.ts';
 import type { Publication } from '../../types.ts';
 import { hydrate } from './publications.ts';
+import { readableFirst } from './availability.ts';
 
 export interface SeriesInfo {
 	id: number;
@@ -63,10 +64,15 @@ export async function shelf(db: Db, viewer: Viewer, slug: string): Promise<Serie
 		if (last && last.year === issue.year) last.issues.push(issue);
 		else years.push({ year: issue.year, issues: [issue] });
 	}
+	// Within a year, what the viewer can open right now leads (issue order otherwise kept).
+	for (const y of years) y.issues = readableFirst(y.issues);
 	return { series, years, total: issues.length };
 }
 
-/** The newest issues of a series the viewer may see (for the home page shelf). */
+/**
+ * The newest issues of a series the viewer may see (for the home page shelf), those the viewer
+ * can read online first.
+ */
 export async function latestIssues(
 	db: Db,
 	viewer: Viewer,
@@ -83,5 +89,5 @@ export async function latestIssues(
 		.orderBy('publications.issue_number', 'desc')
 		.limit(limit)
 		.execute();
-	return hydrate(db, rows, viewer);
+	return readableFirst(await hydrate(db, rows, viewer));
 }

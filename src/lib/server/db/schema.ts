@@ -269,6 +269,12 @@ export interface CatalogVersionTable {
 	version: number;
 }
 
+/** Bumped by triggers on items, loans and holds (migration 0015): "a copy moved". */
+export interface CirculationVersionTable {
+	id: number;
+	version: number;
+}
+
 /** What the OAI-PMH provider has exposed (migration 0009; lib/server/interop/oai.ts). */
 export interface OaiRecordsTable {
 	publication_id: number;
@@ -394,6 +400,7 @@ export interface Database {
 	usage_events: UsageEventsTable;
 	reading_progress: ReadingProgressTable;
 	catalog_version: CatalogVersionTable;
+	circulation_version: CirculationVersionTable;
 	regulation_relations: RegulationRelationsTable;
 	oai_records: OaiRecordsTable;
 	oai_record_sets: OaiRecordSetsTable;

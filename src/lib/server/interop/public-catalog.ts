@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { canDownload, visibleTo } from '../access.ts';
+import { visibleTo } from '../access.ts';
 import { clock } from '../clock.ts';
 import { hydrate } from '../catalog/publications.ts';
+import { availabilityOf } from '../catalog/availability.ts';
 import { PUBLICATION_TYPES, type Publication, type PublicationType } from '../../types.ts';
 
 /**
@@ -159,22 +160,19 @@ export async function publicIds(db: Db, offset: number, limit: number, now = clo
 }
 
 /**
- * May an anonymous reader download this record's PDF? The policy's `canDownload(null, …)` and a
- * current file: only then does a feed carry an acquisition link.
+ * May an anonymous reader download this record's PDF? Its availability for the anonymous viewer
+ * (catalog/availability.ts: a current file and the policy's `canDownload(null, …)`), computed
+ * here from the record's own facts so it holds whoever the record was hydrated for: only then
+ * does a feed carry an acquisition link.
  */
 export function isAcquirable(pub: Publication, now = clock()): boolean {
-	return (
-		pub.hasFile &&
-		canDownload(
-			null,
-			{
-				access: pub.access,
-				status: pub.status,
-				embargo_until: pub.embargoUntil,
-				downloadable: pub.downloadable ? 1 : 0,
-				digital_copies: pub.digitalCopies
-			},
-			now
-		)
-	);
+	const facts = {
+		id: pub.id,
+		access: pub.access,
+		status: pub.status,
+		embargo_until: pub.embargoUntil,
+		downloadable: pub.downloadable ? 1 : 0,
+		digital_copies: pub.digitalCopies
+	};
+	return availabilityOf(null, facts, pub.hasFile, null, new Set(), now).download;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { canSeePublication, type Viewer } from '../access.ts';
 import { clock } from '../clock.ts';
-import type { FacetCount, PublicationType } from '../../types.ts';
+import type { AvailabilityFilter, FacetCount, PublicationType } from '../../types.ts';
 import { fold } from './analyze.js';
 
 /**
@@ -27,6 +27,9 @@ export interface RecordFacts {
 	published_date: string | null;
 	series_slug: string | null;
 	series_title: string | null;
+	/** Has a current file (availability: readable online when the policy also lets the viewer). */
+	has_file: boolean;
+	downloadable: number;
 	subjects: string[];
 	/** The subjects folded, for the subject filter. */
 	subjectKeys: string[];
@@ -41,9 +44,22 @@ export interface Filters {
 	series?: string;
 	language?: string;
 	access?: string;
+	availability?: AvailabilityFilter;
 }
 
-export type FacetName = 'type' | 'year' | 'subject' | 'series' | 'language' | 'access';
+export type FacetName =
+	'type' | 'year' | 'subject' | 'series' | 'language' | 'access' | 'availability';
+
+/**
+ * The availability of a record for the viewer who searches: `online` — readable online
+ * (catalog/availability.ts isOnline); `shelf` — a copy available now (`shelfCounts`).
+ */
+export interface AvailabilityTests {
+	online: (r: RecordFacts) => boolean;
+	shelf: (r: RecordFacts) => boolean;
+}
+
+const NO_AVAILABILITY: AvailabilityTests = { online: () => false, shelf: () => false };
 
 let cache: { version: number; byId: Map<number, RecordFacts> } | null = null;
 let loading: Promise<Map<number, RecordFacts>> | null = null;
@@ -76,12 +92,24 @@ async function load(db: Db, version: number): Promise<Map<number, RecordFacts>> 
 			'publications.embargo_until',
 			'publications.digital_copies',
 			'publications.published_date',
+			'publications.downloadable',
 			'series.slug as series_slug',
 			'series.title as series_title'
 		])
 		.execute();
+	const withFile = new Set(
+		(
+			await db.selectFrom('files').select('publication_id').where('is_current', '=', 1).execute()
+		).map((f) => f.publication_id)
+	);
 	const byId = new Map<number, RecordFacts>();
-	for (const r of rows) byId.set(r.id, { ...r, subjects: [], subjectKeys: [] });
+	for (const r of rows)
+		byId.set(r.id, {
+			...r,
+			has_file: withFile.has(r.id),
+			subjects: [],
+			subjectKeys: []
+		});
 	const subjects = await db
 		.selectFrom('publication_subjects as ps')
 		.innerJoin('subjects as s', 's.id', 'ps.subject_id')
@@ -96,6 +124,36 @@ async function load(db: Db, version: number): Promise<Map<number, RecordFacts>> 
 	}
 	cache = { version, byId };
 	return byId;
+}
+
+let shelfCache: { version: number; counts: Map<number, number> } | null = null;
+let shelfLoading: Promise<Map<number, number>> | null = null;
+
+/**
+ * Copies available now, per record that has any — kept per circulation version (migration 0015:
+ * bumped by every write to items, loans and holds, inside that write's transaction), so a checkout
+ * or return reloads only this one grouped query over the indexed `items`, not the record facts.
+ */
+export async function shelfCounts(db: Db): Promise<Map<number, number>> {
+	const row = await db
+		.selectFrom('circulation_version')
+		.select('version')
+		.where('id', '=', 1)
+		.executeTakeFirst();
+	const version = row?.version ?? 0;
+	if (shelfCache && shelfCache.version === version) return shelfCache.counts;
+	shelfLoading ??= (async () => {
+		const rows = await db
+			.selectFrom('items')
+			.select(['publication_id', (eb) => eb.fn.countAll<number>().as('n')])
+			.where('status', '=', 'available')
+			.groupBy('publication_id')
+			.execute();
+		const counts = new Map(rows.map((i) => [i.publication_id, Number(i.n)]));
+		shelfCache = { version, counts };
+		return counts;
+	})().finally(() => (shelfLoading = null));
+	return shelfLoading;
 }
 
 /**
@@ -117,8 +175,17 @@ export function visibleFacts(
 	return out;
 }
 
-/** Does the record pass the chosen filters (all of them, or all but the facet `except`)? */
-export function passes(r: RecordFacts, p: Filters, except?: FacetName): boolean {
+/**
+ * Does the record pass the chosen filters (all of them, or all but the facet `except`)?
+ * `avail` answers the `availability` filter for the viewer (without it, nothing passes it).
+ */
+export function passes(
+	r: RecordFacts,
+	p: Filters,
+	except?: FacetName,
+	avail: AvailabilityTests = NO_AVAILABILITY
+): boolean {
+	if (except !== 'availability' && p.availability && !avail[p.availability](r)) return false;
 	if (except !== 'type' && p.types?.length && !p.types.includes(r.type)) return false;
 	if (except !== 'year' && p.yearFrom !== undefined && (r.year === null || r.year < p.yearFrom))
 		return false;
@@ -132,13 +199,17 @@ export function passes(r: RecordFacts, p: Filters, except?: FacetName): boolean 
 	return true;
 }
 
-const FACET_KEYS: Record<FacetName, (r: RecordFacts) => (string | null)[]> = {
+const FACET_KEYS: Record<
+	FacetName,
+	(r: RecordFacts, avail: AvailabilityTests) => (string | null)[]
+> = {
 	type: (r) => [r.type],
 	year: (r) => [r.year === null ? null : String(r.year)],
 	subject: (r) => r.subjects,
 	series: (r) => [r.series_slug],
 	language: (r) => [r.language],
-	access: (r) => [r.access]
+	access: (r) => [r.access],
+	availability: (r, avail) => [avail.online(r) ? 'online' : null, avail.shelf(r) ? 'shelf' : null]
 };
 
 /**
@@ -146,13 +217,18 @@ const FACET_KEYS: Record<FacetName, (r: RecordFacts) => (string | null)[]> = {
  * (so choosing a type still shows the other types' counts). Years newest first; the others by
  * count, at most 30.
  */
-export function facetCounts(rows: RecordFacts[], p: Filters, name: FacetName): FacetCount[] {
+export function facetCounts(
+	rows: RecordFacts[],
+	p: Filters,
+	name: FacetName,
+	avail: AvailabilityTests = NO_AVAILABILITY
+): FacetCount[] {
 	const key = FACET_KEYS[name];
 	const counts = new Map<string, number>();
 	const labels = new Map<string, string>();
 	for (const r of rows) {
-		if (!passes(r, p, name)) continue;
-		for (const k of key(r)) {
+		if (!passes(r, p, name, avail)) continue;
+		for (const k of key(r, avail)) {
 			if (k === null) continue;
 			counts.set(k, (counts.get(k) ?? 0) + 1);
 			if (name === 'series' && r.series_title) labels.set(k, r.series_title);
@@ -161,6 +237,7 @@ export function facetCounts(rows: RecordFacts[], p: Filters, name: FacetName): F
 	const list: FacetCount[] = [...counts].map(([value, count]) =>
 		name === 'series' ? { value, count, label: labels.get(value) ?? value } : { value, count }
 	);
+	if (name === 'availability') return list.sort((a, b) => a.value.localeCompare(b.value));
 	return name === 'year'
 		? list.sort((a, b) => Number(b.value) - Number(a.value))
 		: list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 30);

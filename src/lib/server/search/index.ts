@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { isStaff, visibleTo, type Viewer } from '../access.ts';
 import { hydrate } from '../catalog/publications.ts';
-import type { FacetCount, Publication, PublicationType } from '../../types.ts';
+import type { AvailabilityFilter, FacetCount, Publication, PublicationType } from '../../types.ts';
+import { activeDigitalLoans, isOnline } from '../catalog/availability.ts';
+import { clock } from '../clock.ts';
 import { queryStems, STOP_WORDS, stemIndonesian } from './analyze.js';
 import { FUZZY_MAX_LENGTH, plan, words } from './plan.ts';
 import { hasTerm, nearTerms } from './metadata.ts';
@@ -14,6 +16,8 @@ import {
 	recordFacts,
 	visibleFacts,
 	type FacetName,
+	shelfCounts,
+	type AvailabilityTests,
 	type RecordFacts
 } from './facts.ts';
 import { locate } from './snippets.ts';
@@ -57,7 +61,8 @@ export {
 } from './plan.ts';
 export { ALL_TERMS_FIRST, TEXT_WEIGHTS, type Scored } from './rank.ts';
 
-export type SearchSort = 'relevance' | 'newest' | 'oldest';
+/** `readable`: readable online by the caller first, then by relevance. */
+export type SearchSort = 'relevance' | 'newest' | 'oldest' | 'readable';
 
 export interface SearchParams {
 	q: string;
@@ -72,6 +77,8 @@ export interface SearchParams {
 	series?: string;
 	language?: string;
 	access?: string;
+	/** `online` (readable online by this caller) or `shelf` (a copy available now). */
+	availability?: AvailabilityFilter;
 	sort?: SearchSort;
 	page?: number;
 	pageSize?: number;
@@ -83,6 +90,8 @@ export interface SearchHit {
 	type: PublicationType;
 	year: number | null;
 	access: string;
+	/** How the caller can have it (catalog/availability.ts), as on the record. */
+	availability: Publication['availability'];
 	/** HTML: the text is escaped; matched words are wrapped in <mark>. */
 	snippet: string;
 	pages: number[];
@@ -127,7 +136,15 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		page,
 		pageSize,
 		hits: [],
-		facets: { type: [], year: [], subject: [], series: [], language: [], access: [] },
+		facets: {
+			type: [],
+			year: [],
+			subject: [],
+			series: [],
+			language: [],
+			access: [],
+			availability: []
+		},
 		matchedAll: true,
 		didYouMean: null,
 		terms: []
@@ -138,21 +155,37 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 	);
 	if (!index || !hasQuery) return empty;
 
-	const [{ scored, termsOf }, facts] = await Promise.all([
+	const now = clock();
+	const [{ scored, termsOf }, facts, loans, shelf] = await Promise.all([
 		score(index, engine, plan(params)),
-		recordFacts(db)
+		recordFacts(db),
+		activeDigitalLoans(db, viewer, now),
+		shelfCounts(db)
 	]);
 	const rows = visibleFacts(facts, viewer, scored.keys());
+	// Readable online by this viewer: the policy over the in-memory facts, at most once per
+	// candidate (no query per hit).
+	const readable = new Map<number, boolean>();
+	const online = (r: RecordFacts) => {
+		let v = readable.get(r.id);
+		if (v === undefined) readable.set(r.id, (v = isOnline(viewer, r, loans, now)));
+		return v;
+	};
+	const avail: AvailabilityTests = { online, shelf: (r) => (shelf.get(r.id) ?? 0) > 0 };
 	// A query's results are the records matching every word; only when no record the viewer may
 	// see (with the filters chosen) does, those matching some words are shown, and labelled.
 	const every = rows.filter((r) => scored.get(r.id)!.all);
-	const matchedAll = every.some((r) => passes(r, params));
+	const matchedAll = every.some((r) => passes(r, params, undefined, avail));
 	const visible = matchedAll ? every : rows;
-	const matching = visible.filter((r) => passes(r, params));
+	const matching = visible.filter((r) => passes(r, params, undefined, avail));
 	const sort = params.sort ?? 'relevance';
 	matching.sort((a, b) => {
 		if (sort === 'newest') return date(b).localeCompare(date(a)) || b.id - a.id;
 		if (sort === 'oldest') return date(a).localeCompare(date(b)) || a.id - b.id;
+		if (sort === 'readable') {
+			const first = Number(online(b)) - Number(online(a));
+			if (first) return first;
+		}
 		const sa = scored.get(a.id)!;
 		const sb = scored.get(b.id)!;
 		return (
@@ -162,12 +195,13 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		);
 	});
 	const facets: SearchResult['facets'] = {
-		type: facetCounts(visible, params, 'type'),
-		year: facetCounts(visible, params, 'year'),
-		subject: facetCounts(visible, params, 'subject'),
-		series: facetCounts(visible, params, 'series'),
-		language: facetCounts(visible, params, 'language'),
-		access: isStaff(viewer) ? facetCounts(visible, params, 'access') : []
+		type: facetCounts(visible, params, 'type', avail),
+		year: facetCounts(visible, params, 'year', avail),
+		subject: facetCounts(visible, params, 'subject', avail),
+		series: facetCounts(visible, params, 'series', avail),
+		language: facetCounts(visible, params, 'language', avail),
+		access: isStaff(viewer) ? facetCounts(visible, params, 'access', avail) : [],
+		availability: facetCounts(visible, params, 'availability', avail)
 	};
 	const slice = matching.slice((page - 1) * pageSize, page * pageSize);
 	const pubs = await hydrate(
@@ -176,7 +210,8 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 			.selectFrom('publications')
 			.selectAll()
 			.where('id', 'in', slice.map((r) => r.id).concat(-1))
-			.execute()
+			.execute(),
+		viewer
 	);
 	const byId = new Map(pubs.map((p) => [p.id, p]));
 	const allTerms = new Set<string>();
@@ -195,6 +230,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 			type: pub.type,
 			year: pub.year,
 			access: pub.access,
+			availability: pub.availability,
 			snippet,
 			pages,
 			pageContext,
@@ -292,7 +328,16 @@ async function visibleCount(
 ): Promise<number> {
 	const { scored } = await score(index, engine, plan({ q: query.q }));
 	const facts = await recordFacts(db);
-	return visibleFacts(facts, viewer, scored.keys()).filter((r) => passes(r, params)).length;
+	const now = clock();
+	const loans = params.availability ? await activeDigitalLoans(db, viewer, now) : new Set<number>();
+	const shelf = params.availability === 'shelf' ? await shelfCounts(db) : new Map<number, number>();
+	const avail: AvailabilityTests = {
+		online: (r) => isOnline(viewer, r, loans, now),
+		shelf: (r) => (shelf.get(r.id) ?? 0) > 0
+	};
+	return visibleFacts(facts, viewer, scored.keys()).filter((r) =>
+		passes(r, params, undefined, avail)
+	).length;
 }
 
 /** Autocomplete: titles, subjects and series of records the viewer may see. */

@@ -1,9 +1,15 @@
 import { DomainError } from '../errors.ts';
 import { intParam } from '../http.ts';
-import { ACCESS_LEVELS, PUBLICATION_TYPES, type PublicationType } from '../../types.ts';
+import {
+	ACCESS_LEVELS,
+	AVAILABILITY_FILTERS,
+	PUBLICATION_TYPES,
+	type AvailabilityFilter,
+	type PublicationType
+} from '../../types.ts';
 import type { SearchParams, SearchSort } from './index.ts';
 
-const SORTS: SearchSort[] = ['relevance', 'newest', 'oldest'];
+const SORTS: SearchSort[] = ['relevance', 'newest', 'oldest', 'readable'];
 
 function invalid(name: string): DomainError {
 	return new DomainError(400, 'invalid_parameter', 'error.invalidParam', { name });
@@ -28,6 +34,9 @@ export function parseSearchParams(url: URL): SearchParams {
 	if (sort && !SORTS.includes(sort as SearchSort)) throw invalid('sort');
 	const access = p.get('access') || undefined;
 	if (access && !(ACCESS_LEVELS as readonly string[]).includes(access)) throw invalid('access');
+	const availability = p.get('availability') || undefined;
+	if (availability && !(AVAILABILITY_FILTERS as readonly string[]).includes(availability))
+		throw invalid('availability');
 	const language = text('lang', 5);
 	if (language && !['id', 'en'].includes(language)) throw invalid('lang');
 	const year = intParam(url, 'year', 1000, 9999);
@@ -44,6 +53,7 @@ export function parseSearchParams(url: URL): SearchParams {
 		series: text('series', 200),
 		language,
 		access,
+		availability: availability as AvailabilityFilter | undefined,
 		sort: sort as SearchSort | undefined,
 		page: intParam(url, 'page', 1, 10_000),
 		pageSize: intParam(url, 'pageSize', 1, 100)

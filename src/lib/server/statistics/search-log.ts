@@ -28,7 +28,17 @@ export const RESULT_COUNT_HEADER = 'x-result-count';
 
 const SEARCH_PATHS = new Set(['/search', '/search/__data.json', '/api/v1/search']);
 /** Parameters that refine an earlier search rather than start a new one. */
-const REFINEMENTS = ['type', 'year', 'yearFrom', 'yearTo', 'subject', 'series', 'lang', 'access'];
+const REFINEMENTS = [
+	'type',
+	'year',
+	'yearFrom',
+	'yearTo',
+	'subject',
+	'series',
+	'lang',
+	'access',
+	'availability'
+];
 /** Longest query kept; longer ones are cut (the search itself refuses more than 500). */
 export const MAX_QUERY_LENGTH = 200;
 const FLUSH_MS = 1000;
