@@ -133,6 +133,8 @@ export async function start(): Promise<void> {
 	const orphans = leader ? await sweepOrphans(db) : 0;
 	// Loads the persisted search index (the leader rebuilds it in a worker only if missing or
 	// stale; followers load what the leader writes).
+	// A web import job holds index rebuilds until it is over (one rebuild, not one per batch).
+	search.deferRebuildsWhile(importJobs.jobRunningSync);
 	search.init({ build: leader });
 	// The search log's retention (SEARCH_LOG_RETENTION_MONTHS): pruned at start and hourly.
 	if (leader) searchLog.startMaintenance(db);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -900,6 +901,10 @@ async function run(db: Db, id: number, stop: AbortSignal): Promise<void> {
 		pending = [];
 		if (batch.length > 0) await writeTransaction(db, (tx) => record(tx, id, batch));
 		await beat();
+		// better-sqlite3 is synchronous: without a turn of the event loop between batches, the
+		// whole import would run on promise continuations and this process would answer no
+		// request (searches, the progress poll) until it ended.
+		await new Promise((r) => setImmediate(r));
 	};
 	const onCommit = (tx: Tx, outcomes: Outcome[]) => record(tx, id, outcomes);
 	try {
@@ -1075,4 +1080,25 @@ export async function attention(db: Db): Promise<{ active: JobView[]; failedPdfs
 		.where('j.created_at', '>=', since)
 		.executeTakeFirst();
 	return { active, failedPdfs: Number(failed?.n ?? 0) };
+}
+
+/**
+ * Whether any process is running an import job right now (a synchronous read-only look, for the
+ * search index's freshness check, which holds its rebuild until the job is over).
+ */
+export function jobRunningSync(): boolean {
+	let db: SQLite.Database | null = null;
+	try {
+		db = new SQLite(config.databaseFile, { readonly: true, fileMustExist: true });
+		const since = new Date(Date.now() - STALE_MS).toISOString();
+		return (
+			db
+				.prepare("select 1 from import_jobs where status = 'running' and heartbeat_at > ? limit 1")
+				.get(since) !== undefined
+		);
+	} catch {
+		return false;
+	} finally {
+		db?.close();
+	}
 }
