@@ -625,6 +625,8 @@ export interface ReportRow {
 	name: string;
 	status: 'imported' | 'skipped' | 'failed';
 	publicationId: number | null;
+	/** The record's title (for a PDF, the name is its path in the archive). */
+	title: string | null;
 	reason: Reason | null;
 }
 
@@ -635,19 +637,21 @@ export async function report(
 	opts: { status?: 'imported' | 'skipped' | 'failed'; limit?: number } = {}
 ): Promise<ReportRow[]> {
 	let q = db
-		.selectFrom('import_job_rows')
-		.select(['line', 'name', 'status', 'publication_id', 'reason', 'item'])
-		.where('job_id', '=', id)
-		.orderBy(sql`line is null`)
-		.orderBy('line')
-		.orderBy('item');
-	if (opts.status) q = q.where('status', '=', opts.status);
+		.selectFrom('import_job_rows as r')
+		.leftJoin('publications as p', 'p.id', 'r.publication_id')
+		.select(['r.line', 'r.name', 'r.status', 'r.publication_id', 'r.reason', 'p.title'])
+		.where('r.job_id', '=', id)
+		.orderBy(sql`r.line is null`)
+		.orderBy('r.line')
+		.orderBy('r.item');
+	if (opts.status) q = q.where('r.status', '=', opts.status);
 	if (opts.limit) q = q.limit(opts.limit);
 	return (await q.execute()).map((r) => ({
 		line: r.line,
 		name: r.name,
 		status: r.status,
 		publicationId: r.publication_id,
+		title: r.title,
 		reason: r.reason ? (JSON.parse(r.reason) as Reason) : null
 	}));
 }
