@@ -939,6 +939,9 @@ async function run(db: Db, id: number, stop: AbortSignal): Promise<void> {
 				onCommit,
 				onOutcome: async (o) => {
 					pending.push(o);
+					// lead: a PDF's outcome is recorded after ingest.commit's own transaction, not in it;
+					// a crash in between shows that PDF as skipped (same sha256) on resume — never
+					// imported twice, but counted as skipped. An onCommit hook in ingest.commit would close it.
 					// PDFs one by one are slow anyway; metadata rows arrive in batches of 500.
 					if (o.pages !== undefined || pending.length >= 500 || o.line === undefined) await flush();
 				}
