@@ -7,7 +7,9 @@
 // BENCH_CONNECTIONS default 20, BENCH_PAGES_RECORDS default 5000), circulation (desk operations, 20 concurrent desks and the digital-copy race over
 // HTTP, then invariants checked by SQL; exits non-zero on a violation or an unexpected answer),
 // statistics (1,000,000 usage events, BENCH_STATS_ROWS; the statistics page, API and a CSV timed
-// against /healthz; BENCH_STATS_RECORDS extra records, default 5000).
+// against /healthz; BENCH_STATS_RECORDS extra records, default 5000), webimport (the 5,000-row
+// SLiMS export through /api/v1/imports on two workers while searches run; BENCH_WEBIMPORT_ROWS,
+// BENCH_WEB_CONCURRENCY; exits non-zero over 10 s).
 // Later issues add theirs here.
 // Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10); search:
 // BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_ENGINES (default fts5,production; also
@@ -28,6 +30,7 @@ import { searchScenario, searchTable } from './bench/search.ts';
 import { circulationScenario, circulationTable } from './bench/circulation.ts';
 import { pagesScenario, pagesTable } from './bench/pages.ts';
 import { statisticsScenario, statisticsTable } from './bench/statistics.ts';
+import { webImportScenario, webImportTable, WEBIMPORT_TARGET_S } from './bench/webimport.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -202,6 +205,12 @@ async function main() {
 			const r = await statisticsScenario(dataDir);
 			results.statistics = r;
 			for (const line of statisticsTable(r)) console.log(line);
+		}
+		if (run('webimport')) {
+			const r = await webImportScenario(dataDir);
+			results.webimport = r;
+			for (const line of webImportTable(r)) console.log(line);
+			if (r.totalS > WEBIMPORT_TARGET_S) process.exitCode = 1;
 		}
 	} finally {
 		fs.rmSync(dataDir, { recursive: true, force: true });

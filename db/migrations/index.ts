@@ -11,6 +11,7 @@ import * as m0009 from './0009_oai.ts';
 import * as m0011 from './0011_statistics.ts';
 import * as m0012 from './0012_fines.ts';
 import * as m0013 from './0013_outbox.ts';
+import * as m0014 from './0014_import_jobs.ts';
 import * as m0015 from './0015_circulation_version.ts';
 
 /**
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
 	'0011_statistics': m0011,
 	'0012_fines': m0012,
 	'0013_outbox': m0013,
+	'0014_import_jobs': m0014,
 	'0015_circulation_version': m0015
 };

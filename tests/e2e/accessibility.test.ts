@@ -58,6 +58,7 @@ beforeAll(async () => {
 		{ name: 'staff records', path: '/staff/publications', role: 'librarian' },
 		{ name: 'desk', path: '/staff/circulation', role: 'librarian' },
 		{ name: 'new record', path: '/staff/publications/new', role: 'librarian' },
+		{ name: 'import', path: '/staff/import', role: 'librarian' },
 		{ name: 'record edit', path: `/staff/publications/${anyRecord}`, role: 'librarian' },
 		{ name: 'copies', path: `/staff/publications/${pub}/items`, role: 'librarian' },
 		{ name: 'accounts admin', path: '/admin/accounts', role: 'admin' }

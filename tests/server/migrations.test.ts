@@ -45,6 +45,7 @@ describe('migrations', () => {
 				['0011_statistics', 'Success'],
 				['0012_fines', 'Success'],
 				['0013_outbox', 'Success'],
+				['0014_import_jobs', 'Success'],
 				['0015_circulation_version', 'Success']
 			]);
 			const tables = await sql<{

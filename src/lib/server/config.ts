@@ -166,6 +166,17 @@ export const config = {
 	get maxUploadMb(): number {
 		return intFromEnv('MAX_UPLOAD_MB', 200);
 	},
+	/** Largest file a web import accepts (`IMPORT_MAX_BYTES`, default 1 GiB): CSV, .xlsx or ZIP. */
+	get importMaxBytes(): number {
+		return intFromEnv('IMPORT_MAX_BYTES', 1024 * 1024 * 1024);
+	},
+	/**
+	 * Largest total a ZIP import may unpack to (`IMPORT_MAX_UNZIPPED_BYTES`, default 4 GiB),
+	 * judged from the archive's directory before anything is extracted.
+	 */
+	get importMaxUnzippedBytes(): number {
+		return intFromEnv('IMPORT_MAX_UNZIPPED_BYTES', 4 * 1024 * 1024 * 1024);
+	},
 	get sessionDays(): number {
 		return intFromEnv('SESSION_DAYS', 14);
 	},

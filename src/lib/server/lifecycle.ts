@@ -8,6 +8,7 @@ import * as search from './search/index.ts';
 import * as pdf from './pdf/pool.ts';
 import * as searchLog from './statistics/search-log.ts';
 import * as mail from './mail/index.ts';
+import * as importJobs from './catalog/import-jobs.ts';
 
 /**
  * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
@@ -132,11 +133,16 @@ export async function start(): Promise<void> {
 	const orphans = leader ? await sweepOrphans(db) : 0;
 	// Loads the persisted search index (the leader rebuilds it in a worker only if missing or
 	// stale; followers load what the leader writes).
+	// A web import job holds index rebuilds until it is over (one rebuild, not one per batch).
+	search.deferRebuildsWhile(importJobs.jobRunningSync);
 	search.init({ build: leader });
 	// The search log's retention (SEARCH_LOG_RETENTION_MONTHS): pruned at start and hourly.
 	if (leader) searchLog.startMaintenance(db);
 	// E-mail reminders: the leader alone scans and sends, so no notice is sent by two processes.
 	if (leader) await mail.start(db);
+	// Web imports: every process takes queued jobs (one claim each); the leader first puts back
+	// the jobs a stopped or crashed server left running, so they resume.
+	await importJobs.startRunner(db, { leader });
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(
@@ -165,6 +171,8 @@ export function shutdown(reason = 'shutdown'): Promise<void> {
 		else log.warn({ inFlight: active }, 'shutdown: requests still running, stopping anyway');
 		await mail.stop();
 		log.info('shutdown: mail sender stopped');
+		await importJobs.stopRunner();
+		log.info('shutdown: import jobs paused');
 		const pool = pdf.stats();
 		await pdf.shutdown();
 		log.info({ workers: pool.workers, queued: pool.queued }, 'shutdown: PDF workers stopped');

@@ -276,7 +276,17 @@ export async function insertRecords(
 	db: Db,
 	drafts: RecordDraft[],
 	actor: Actor,
-	opts: { batchSize?: number; onBatch?: (outcomes: Outcome[]) => void } = {}
+	opts: {
+		batchSize?: number;
+		onBatch?: (outcomes: Outcome[]) => void | Promise<void>;
+		/**
+		 * Called inside each batch's transaction with the outcomes of the records it writes, so a
+		 * caller's own bookkeeping (an import job's progress) commits or rolls back with them.
+		 */
+		onCommit?: (tx: Tx, imported: Outcome[]) => Promise<void>;
+		/** Stops before the next batch (a cancelled job): what was committed stays. */
+		signal?: AbortSignal;
+	} = {}
 ): Promise<Outcome[]> {
 	const size = opts.batchSize ?? BATCH_SIZE;
 	const caches: Caches = {
@@ -294,6 +304,7 @@ export async function insertRecords(
 	const all: Outcome[] = [];
 	const base = (d: RecordDraft) => ({ name: d.name, line: d.line, warnings: d.warnings });
 	for (let start = 0; start < drafts.length; start += size) {
+		if (opts.signal?.aborted) break;
 		const batch = drafts.slice(start, start + size);
 		const out: (Outcome | undefined)[] = new Array(batch.length);
 		const existing = new Map<string, number>();
@@ -344,15 +355,25 @@ export async function insertRecords(
 			}
 		}
 		const commit = async (ks: number[]) => {
-			const { results, learned } = await writeTransaction(db, (tx) =>
-				writeBatch(
+			const { results, learned } = await writeTransaction(db, async (tx) => {
+				const written = await writeBatch(
 					tx,
 					ks.map((k) => batch[k]),
 					actor,
 					caches,
 					seriesTitles
-				)
-			);
+				);
+				await opts.onCommit?.(
+					tx,
+					ks.map((k, j) => ({
+						...base(batch[k]),
+						status: 'imported',
+						publicationId: written.results[j].id,
+						warnings: [...batch[k].warnings, ...written.results[j].warnings]
+					}))
+				);
+				return written;
+			});
 			catalogChanged();
 			for (const [slug, id] of learned.series) caches.series.set(slug, id);
 			for (const [key, id] of learned.subjects) caches.subjects.set(key, id);
@@ -381,7 +402,7 @@ export async function insertRecords(
 		}
 		const outcomes = out as Outcome[];
 		all.push(...outcomes);
-		opts.onBatch?.(outcomes);
+		await opts.onBatch?.(outcomes);
 	}
 	return all;
 }

@@ -109,7 +109,7 @@ function relKey(p: string): string {
  * `usage` for an unknown or repeated column and for a file named twice — mistakes to fix
  * before anything is imported.
  */
-export function readMetadataCsv(text: string): MetadataRow[] {
+export function readMetadataCsv(text: string, mapping?: Record<string, string>): MetadataRow[] {
 	const table = parseCsvTable(text);
 	const byLower = new Map<string, string>(
 		[...METADATA_COLUMNS, ...READ_ONLY_COLUMNS].map((c) => [c.toLowerCase(), c])
@@ -117,7 +117,13 @@ export function readMetadataCsv(text: string): MetadataRow[] {
 	const canonical: (string | null)[] = [];
 	const seen = new Set<string>();
 	for (const column of table.columns) {
-		const name = byLower.get(column.toLowerCase());
+		// A mapping (the web import's preview) says what a header means; '' leaves it out.
+		const target = mapping && column in mapping ? mapping[column] : column;
+		if (target === '') {
+			canonical.push(null);
+			continue;
+		}
+		const name = byLower.get(target.toLowerCase());
 		if (name === undefined)
 			throw usage('import.unknownColumn', {
 				column,
@@ -146,7 +152,10 @@ export function readMetadataCsv(text: string): MetadataRow[] {
 }
 
 /** Raw input for `validatePublication` from a CSV row and the command-line defaults. */
-function rawOf(row: MetadataRow | undefined, defaults: ImportDefaults): Record<string, string> {
+export function rawOf(
+	row: MetadataRow | undefined,
+	defaults: ImportDefaults
+): Record<string, string> {
 	const raw: Record<string, string> = {};
 	if (defaults.status) raw.status = defaults.status;
 	if (defaults.access) raw.access = defaults.access;
@@ -284,7 +293,7 @@ async function addCopies(
 }
 
 /** Identifying fields of a CSV row without a file, hashed when the row names no source id. */
-function csvDraft(row: MetadataRow, input: PublicationInput): RecordDraft {
+export function csvDraft(row: MetadataRow, input: PublicationInput): RecordDraft {
 	const v = row.values;
 	return {
 		name: input.title,
@@ -324,10 +333,17 @@ export async function importFolder(
 		defaults: ImportDefaults;
 		actor: Actor;
 		onStart?: (total: number) => void;
-		onOutcome?: (outcome: Outcome) => void;
+		onOutcome?: (outcome: Outcome) => void | Promise<void>;
+		/** Files (and rows) already done by an earlier run of the same job: not started again. */
+		done?: Set<string>;
+		/** See `insertRecords`: bookkeeping that commits with each batch of records. */
+		onCommit?: NonNullable<Parameters<typeof insertRecords>[3]>['onCommit'];
+		/** Stops before the next file or batch (a cancelled job): what was committed stays. */
+		signal?: AbortSignal;
 	}
 ): Promise<Outcome[]> {
-	const files = await listPdfs(opts.folder);
+	const done = opts.done ?? new Set<string>();
+	const files = (await listPdfs(opts.folder)).filter((f) => !done.has(`F${f}`));
 	const rows = opts.rows ?? [];
 	// CSV rows find their file by relative path, or by bare name when that is unambiguous.
 	const byPath = new Map(files.map((f) => [f.normalize('NFC'), f]));
@@ -340,6 +356,7 @@ export async function importFolder(
 	const missing: Outcome[] = [];
 	const loose: MetadataRow[] = [];
 	for (const row of rows) {
+		if (done.has(`L${row.line}`)) continue;
 		if (row.file === null) {
 			loose.push(row);
 			continue;
@@ -368,9 +385,9 @@ export async function importFolder(
 	const total = files.length + missing.length + loose.length;
 	opts.onStart?.(total);
 	const outcomes: Outcome[] = [];
-	const emit = (o: Outcome) => {
+	const emit = async (o: Outcome) => {
 		outcomes.push(o);
-		opts.onOutcome?.(o);
+		await opts.onOutcome?.(o);
 	};
 
 	// A sliding window of inspections keeps both workers busy while commits stay in order.
@@ -384,10 +401,16 @@ export async function importFolder(
 	};
 	for (let i = 0; i < window; i++) startNext();
 	for (const rel of files) {
+		if (opts.signal?.aborted) {
+			// Inspections already started are let finish and their temporary files removed.
+			for (const p of pending.splice(0))
+				void p.then((r) => (r.ok ? fsp.rm(r.inspected.tmpFile, { force: true }) : undefined));
+			break;
+		}
 		const prepared = await pending.shift()!;
 		startNext();
 		if (!prepared.ok) {
-			emit({
+			await emit({
 				name: rel,
 				status: prepared.skipped ? 'skipped' : 'failed',
 				reason: prepared.reason,
@@ -412,7 +435,7 @@ export async function importFolder(
 				barcodesOf(row),
 				prepared.input.callNumber
 			);
-			emit({
+			await emit({
 				name: rel,
 				status: 'imported',
 				publicationId: committed.publicationId,
@@ -422,7 +445,7 @@ export async function importFolder(
 		} catch (err) {
 			// commit removes stored files no row names; the temporary file is gone by now.
 			const duplicate = err instanceof Conflict && err.code === 'duplicate_file';
-			emit({
+			await emit({
 				name: rel,
 				status: duplicate ? 'skipped' : 'failed',
 				reason: reasonOf(err),
@@ -431,7 +454,8 @@ export async function importFolder(
 		}
 	}
 
-	for (const o of missing) emit(o);
+	if (opts.signal?.aborted) return outcomes;
+	for (const o of missing) await emit(o);
 	const drafts: RecordDraft[] = [];
 	for (const row of loose) {
 		const result = validatePublication(rawOf(row, opts.defaults));
@@ -441,7 +465,7 @@ export async function importFolder(
 			draft.seriesTitle ??= slug ? (seriesTitles.get(slug) ?? null) : null;
 			drafts.push(draft);
 		} else
-			emit({
+			await emit({
 				name: row.values.title ?? '',
 				line: row.line,
 				status: 'failed',
@@ -450,7 +474,11 @@ export async function importFolder(
 			});
 	}
 	await insertRecords(db, drafts, opts.actor, {
-		onBatch: (batch) => batch.forEach(emit)
+		onBatch: async (batch) => {
+			for (const o of batch) await emit(o);
+		},
+		onCommit: opts.onCommit,
+		signal: opts.signal
 	});
 	return outcomes;
 }

@@ -58,7 +58,7 @@ export type SlimsRow =
  * Parses a SLiMS export. The header row is optional in SLiMS; without one the columns are
  * taken in SLiMS's fixed order. Throws Invalid (code `usage`) for an unknown column.
  */
-export function readSlims(text: string): SlimsRow[] {
+export function readSlims(text: string, mapping?: Record<string, string>): SlimsRow[] {
 	// SLiMS encloses every field and does not double the quotes inside them; a file re-saved by
 	// a spreadsheet follows RFC 4180 instead.
 	const records = parseCsv(text, { quotes: looksEnclosed(text) ? 'enclosed' : 'lenient' });
@@ -66,10 +66,18 @@ export function readSlims(text: string): SlimsRow[] {
 	const first = records[0].fields.map((f) => f.trim().toLowerCase());
 	let columns: string[] = [...SLIMS_COLUMNS];
 	let data: CsvRecord[] = records;
-	if (first.includes('title') && first.includes('gmd_name')) {
-		columns = first;
-		while (columns.length > 0 && columns[columns.length - 1] === '') columns.pop();
-		const unknown = columns.find((c) => !(SLIMS_COLUMNS as readonly string[]).includes(c));
+	// A mapping (from the web import's preview) names what each header of the file means; ''
+	// leaves a column out. Without one, the header must use SLiMS's own names.
+	const mapped = mapping ? first.map((h) => (h in mapping ? mapping[h] : h)) : first;
+	if (mapping || (first.includes('title') && first.includes('gmd_name'))) {
+		columns = mapped;
+		// SLiMS's stray trailing separator: a last header that is empty in the file itself.
+		while (columns.length > 0 && first[columns.length - 1] === '') columns.pop();
+		const unknown = columns.find(
+			(c, k) =>
+				!(SLIMS_COLUMNS as readonly string[]).includes(c) &&
+				!(c === '' && (mapping?.[first[k]] === '' || first[k] === ''))
+		);
 		if (unknown !== undefined) {
 			throw new Invalid(
 				'import.unknownColumn',
@@ -95,7 +103,8 @@ export function readSlims(text: string): SlimsRow[] {
 			};
 		}
 		const values = Object.fromEntries(SLIMS_COLUMNS.map((c) => [c, ''])) as SlimsValues;
-		for (const [k, c] of columns.entries()) values[c as SlimsColumn] = r.fields[k] ?? '';
+		for (const [k, c] of columns.entries())
+			if (c !== '') values[c as SlimsColumn] = r.fields[k] ?? '';
 		return { line: r.line, ok: true, values };
 	});
 }
@@ -288,7 +297,11 @@ export async function importSlims(
 		defaults: SlimsDefaults;
 		actor: Actor;
 		now?: Date;
-		onProgress?: (outcomes: Outcome[], total: number) => void;
+		onProgress?: (outcomes: Outcome[], total: number) => void | Promise<void>;
+		/** See `insertRecords`: bookkeeping that commits with each batch of records. */
+		onCommit?: NonNullable<Parameters<typeof insertRecords>[3]>['onCommit'];
+		/** Stops before the next batch; what was committed stays. */
+		signal?: AbortSignal;
 	}
 ): Promise<Outcome[]> {
 	const early: Outcome[] = [];
@@ -309,9 +322,11 @@ export async function importSlims(
 				warnings: mapped.warnings
 			});
 	}
-	opts.onProgress?.(early, rows.length);
+	await opts.onProgress?.(early, rows.length);
 	const written = await insertRecords(db, drafts, opts.actor, {
-		onBatch: (outcomes) => opts.onProgress?.(outcomes, rows.length)
+		onBatch: (outcomes) => opts.onProgress?.(outcomes, rows.length),
+		onCommit: opts.onCommit,
+		signal: opts.signal
 	});
 	return [...early, ...written].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

@@ -350,6 +350,46 @@ export interface MailOutboxTable {
 	created_at: Defaulted<string>;
 }
 
+export type ImportFormat = 'slims' | 'metadata' | 'zip';
+export type ImportStatus = 'preview' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One import from the browser or the API (migration 0014; lib/server/catalog/import-jobs.ts). */
+export interface ImportJobsTable {
+	id: Generated<number>;
+	format: ImportFormat;
+	file_name: string;
+	bytes: Defaulted<number>;
+	/** The job's folder, relative to DATA_DIR (removed when the job ends). */
+	upload_dir: string;
+	status: Defaulted<ImportStatus>;
+	/** JSON: the column mapping (file header → catalogue column, '' = ignored). */
+	mapping: string | null;
+	/** JSON: what the preview showed (counts, first rows, invalid rows). */
+	preview: string | null;
+	total: Defaulted<number>;
+	/** JSON reason when the job as a whole failed. */
+	error: string | null;
+	cancel_requested: Defaulted<number>;
+	claimed_by: string | null;
+	heartbeat_at: string | null;
+	created_by: number | null;
+	created_at: Defaulted<string>;
+	started_at: string | null;
+	finished_at: string | null;
+}
+
+/** The outcome of one row or file of an import job: `L<line>` or `F<path in the ZIP>`. */
+export interface ImportJobRowsTable {
+	job_id: number;
+	item: string;
+	line: number | null;
+	name: Defaulted<string>;
+	status: 'imported' | 'skipped' | 'failed';
+	publication_id: number | null;
+	/** JSON reason (message key, parameters, field keys). */
+	reason: string | null;
+}
+
 export interface MailStateTable {
 	key: string;
 	value: string;
@@ -412,6 +452,8 @@ export interface Database {
 	mail_state: MailStateTable;
 	fines: FinesTable;
 	fine_payments: FinePaymentsTable;
+	import_jobs: ImportJobsTable;
+	import_job_rows: ImportJobRowsTable;
 }
 
 export type PublicationRow = Selectable<PublicationsTable>;

@@ -43,6 +43,7 @@ import { currentIndex, engine } from './lifecycle.ts';
 export {
 	CHECK_INTERVAL_MS,
 	checkFreshness,
+	deferRebuildsWhile,
 	idle,
 	init,
 	rebuild,

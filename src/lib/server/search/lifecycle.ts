@@ -200,11 +200,23 @@ export function idle(): Promise<void> {
 export function checkFreshness(): void {
 	if (!builds) return followSnapshot();
 	if (state.building) return;
+	if (deferWhile?.()) return;
 	try {
 		if (catalogFingerprint(config.databaseFile) !== state.fingerprint) rebuild();
 	} catch (err) {
 		state.error = String(err);
 	}
+}
+
+let deferWhile: (() => boolean) | null = null;
+
+/**
+ * Holds rebuilds while `busy()` says a bulk write is in progress (a web import job, in any
+ * process): rebuilding after each of its batches would compete with it for the write lock and
+ * the CPU. The periodic freshness check rebuilds once, when it is over.
+ */
+export function deferRebuildsWhile(busy: () => boolean): void {
+	deferWhile = busy;
 }
 
 /**
