@@ -11,6 +11,7 @@ import * as m0009 from './0009_oai.ts';
 import * as m0011 from './0011_statistics.ts';
 import * as m0012 from './0012_fines.ts';
 import * as m0013 from './0013_outbox.ts';
+import * as m0016 from './0016_cover_variants.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
 	'0009_oai': m0009,
 	'0011_statistics': m0011,
 	'0012_fines': m0012,
-	'0013_outbox': m0013
+	'0013_outbox': m0013,
+	'0016_cover_variants': m0016
 };

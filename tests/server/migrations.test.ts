@@ -44,7 +44,8 @@ describe('migrations', () => {
 				['0009_oai', 'Success'],
 				['0011_statistics', 'Success'],
 				['0012_fines', 'Success'],
-				['0013_outbox', 'Success']
+				['0013_outbox', 'Success'],
+				['0016_cover_variants', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

@@ -832,5 +832,15 @@ export const en: Record<MessageKey, string> = {
 	'table.myHistory.none': 'No returned loans yet.',
 	'table.findSomething': 'Find a publication in the catalog',
 	'table.desk.noLoans': "This member has nothing on loan. Scan a copy's barcode to lend it.",
-	'table.col.actions': 'Actions'
+	'table.col.actions': 'Actions',
+	'perf.homeDescription':
+		"DJKN's digital library: read and download Media Kekayaan Negara, regulations, reports and books on state assets, auctions and state receivables.",
+	'perf.catalogDescription':
+		'Browse the DJKN library catalog by type, year, subject and access: magazines, regulations, reports and books.',
+	'perf.searchDescription':
+		'Search the titles, metadata and full text of the DJKN library collection.',
+	'perf.searchDescriptionQuery': 'Search results for “{q}” in the DJKN library.',
+	'perf.seriesDescription': 'Every issue of {title} in the DJKN library, by year.',
+	'perf.detailDescription': '{type} “{title}” in the DJKN library.',
+	'perf.readerDescription': 'Read “{title}” online in the DJKN library.'
 };

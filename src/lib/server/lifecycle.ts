@@ -8,6 +8,10 @@ import * as search from './search/index.ts';
 import * as pdf from './pdf/pool.ts';
 import * as searchLog from './statistics/search-log.ts';
 import * as mail from './mail/index.ts';
+import * as covers from './catalog/covers.ts';
+
+/** Stops the cover backfill between two files when the server begins to stop. */
+const coversStop = new AbortController();
 
 /**
  * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
@@ -137,6 +141,14 @@ export async function start(): Promise<void> {
 	if (leader) searchLog.startMaintenance(db);
 	// E-mail reminders: the leader alone scans and sends, so no notice is sent by two processes.
 	if (leader) await mail.start(db);
+	// WebP/AVIF covers for files stored before they existed (migration 0016): once, in the
+	// background, by the leader alone; each file is skipped once it has its rows.
+	if (leader)
+		void covers.backfill(db, coversStop.signal).then(
+			(made) => made > 0 && log.info({ files: made }, 'cover variants made'),
+			(err: unknown) => log.warn({ err }, 'cover variants backfill stopped')
+		);
+	process.once('perpustakaan:draining', () => coversStop.abort());
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(
