@@ -63,6 +63,8 @@ export interface LighthousePage {
 	totalKiB: number;
 	/** Failed audits of the accessibility and SEO categories (ids), for the record. */
 	failing: string[];
+	/** The elements each failed accessibility audit names (CSS selectors), for fixing them. */
+	failingNodes?: Record<string, string[]>;
 }
 
 export interface ReaderProfileResult {
@@ -158,7 +160,14 @@ async function lighthousePage(
 				.filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
 				.map((ref) => ref.id)
 		);
+		const failingNodes: Record<string, string[]> = {};
+		for (const id of failing) {
+			const items = (lhr.audits[id]?.details as { items?: { node?: { selector?: string } }[] })
+				?.items;
+			failingNodes[id] = (items ?? []).map((i) => i.node?.selector ?? '').filter(Boolean);
+		}
 		results.push({
+			failingNodes,
 			performance: Math.round((lhr.categories.performance.score ?? 0) * 100),
 			accessibility: Math.round((lhr.categories.accessibility.score ?? 0) * 100),
 			seo: Math.round((lhr.categories.seo.score ?? 0) * 100),

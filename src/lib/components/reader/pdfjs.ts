@@ -11,12 +11,17 @@
  *   fetches them alongside the app's own JavaScript. They are then loaded with `import()` of
  *   those very URLs, pdf.js first (the viewer reads the API from `globalThis.pdfjsLib`, which
  *   `pdf.min.mjs` sets when it is evaluated).
- * - the worker is started by the page's script itself, before pdf.js has arrived
- *   (`startWorker`), and handed to pdf.js as its port;
- * - the first byte ranges — the start of the file and its tail, where the cross-reference table
- *   usually is — are requested by the page's script at the same moment (`prefetchRanges`), and
- *   fed to pdf.js through a `PDFDataRangeTransport` that asks the network only for what the
- *   prefetch did not bring.
+ * - the worker, and the first byte ranges — the start of the file and its tail, where the
+ *   cross-reference table usually is — are started by a small inline script in `app.html` as
+ *   soon as the HTML's head is parsed: the reader page's head names them in
+ *   `<meta name="djkn-reader">` (`readerMeta`). The worker is handed to pdf.js as its port
+ *   (`startWorker`), the ranges are fed to pdf.js through a `PDFDataRangeTransport` that asks
+ *   the network only for what they did not bring (`prefetchRanges`, `rangeTransport`). After a
+ *   client-side navigation (no new HTML) the component starts both itself.
+ *
+ * The worker is not `<link rel="preload">`ed: Chromium has no preload destination matching a
+ * module worker's request, so the script would be downloaded twice (measured: +300 KB before
+ * the first page); starting the Worker from the HTML fetches it once, at the same moment.
  *
  * Nothing here runs on the server: pdf.js needs browser globals (DOMMatrix).
  */
@@ -29,6 +34,34 @@ export type PdfjsViewer = typeof import('pdfjs-dist/web/pdf_viewer.mjs');
 
 /** What the reader page's HTML preloads: the two modules, and the worker script. */
 export const PDFJS_PRELOADS = { modules: [pdfjsUrl, viewerUrl], worker: workerUrl } as const;
+
+/**
+ * pdf.js range settings. Chunks of 64 KiB (pdf.js's default); the first two and the last one
+ * are prefetched: the start holds the header and, in the files pdf-lib and most producers
+ * write, page 1's objects; the tail the cross-reference table. Measured with
+ * `npm run bench -- web` (README, Reading).
+ */
+export const READER_RANGES = { chunk: 64 * 1024, head: 128 * 1024, tail: 64 * 1024 } as const;
+
+/** The attributes of the reader page's `<meta name="djkn-reader">`, read by app.html's script. */
+export function readerMeta(fileUrl: string) {
+	return {
+		'data-file': fileUrl,
+		'data-worker': workerUrl,
+		'data-head': String(READER_RANGES.head),
+		'data-tail': String(READER_RANGES.tail)
+	};
+}
+
+/** What app.html's inline script started (see above), until the reader takes it. */
+interface EarlyStart {
+	file: string;
+	worker: Worker | null;
+	head: Promise<Response | null>;
+	tail: Promise<Response | null>;
+}
+const stash = () =>
+	(globalThis as unknown as { __djknReader?: EarlyStart | null }).__djknReader ?? null;
 
 /** pdf.js and its viewer components, evaluated in that order (once). */
 let loading: Promise<{ pdfjs: PdfjsApi; viewer: PdfjsViewer }> | null = null;
@@ -43,22 +76,17 @@ export function loadPdfjs(): Promise<{ pdfjs: PdfjsApi; viewer: PdfjsViewer }> {
 }
 
 /**
- * A pdf.js worker as a module Worker, started now. The first call returns the one started while
- * the page loaded (its script is then already on its way); later calls start a new one (a worker
- * is terminated with the reader that used it).
+ * A pdf.js worker (a module Worker): the one app.html started while the page loaded, the first
+ * time, else a new one (a worker is terminated with the reader that used it).
  */
-let early: Worker | null = null;
 export function startWorker(): Worker {
-	if (early) {
-		const w = early;
-		early = null;
+	const early = stash();
+	if (early?.worker) {
+		const w = early.worker;
+		early.worker = null;
 		return w;
 	}
 	return new Worker(workerUrl, { type: 'module' });
-}
-/** Starts the page-load worker (idempotent until it is taken by `startWorker`). */
-export function warmWorker(): void {
-	early ??= new Worker(workerUrl, { type: 'module' });
 }
 
 /** The bytes a range prefetch brought: the file's length, its start and its tail. */
@@ -88,10 +116,20 @@ export async function prefetchRanges(
 	signal?: AbortSignal
 ): Promise<Prefetched | null> {
 	try {
-		const [head, tail] = await Promise.all([
-			fetch(url, { headers: { Range: `bytes=0-${headBytes - 1}` }, signal }),
-			fetch(url, { headers: { Range: `bytes=-${tailBytes}` }, signal })
-		]);
+		// The requests app.html's script already sent for this very file, if any (taken once).
+		const early = stash();
+		const mine = early && new URL(early.file, location.href).href === url;
+		if (mine) (globalThis as unknown as { __djknReader?: null }).__djknReader = null;
+		const [head, tail] = await Promise.all(
+			mine
+				? [early.head, early.tail]
+				: [
+						fetch(url, { headers: { Range: `bytes=0-${headBytes - 1}` }, signal }),
+						fetch(url, { headers: { Range: `bytes=-${tailBytes}` }, signal })
+					]
+		);
+		if (early?.worker && !mine) early.worker.terminate(); // started for another reader
+		if (!head || !tail) return null;
 		const h = contentRange(head);
 		const t = contentRange(tail);
 		if (head.status !== 206 || tail.status !== 206 || !h || !t || h[1] !== t[1]) {
