@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
+import { publicationId } from '../helpers/db.ts';
 import { Client } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
@@ -201,5 +202,51 @@ describe('the cache never mixes viewers', () => {
 			expect(html).toContain('/logout');
 			expect(html).not.toBe(decode(pub));
 		}
+	});
+});
+
+describe('cover renderings', () => {
+	it('serves WebP and AVIF renderings of a public cover, each with its own tag', async () => {
+		const list = (await (await fetch(`${server.url}/api/v1/publications?pageSize=50`)).json()) as {
+			items: {
+				cover: string | null;
+				coverImage: { width: number; height: number; formats: string[]; widths: number[] } | null;
+			}[];
+		};
+		const pub = list.items.find((p) => p.coverImage);
+		expect(pub?.coverImage).toMatchObject({
+			width: 320,
+			formats: ['avif', 'webp'],
+			widths: [160, 320]
+		});
+		const png = await get(pub!.cover!);
+		const tags = new Set([png.headers.etag]);
+		for (const [f, type, magic] of [
+			['webp', 'image/webp', 'WEBP'],
+			['avif', 'image/avif', 'ftyp']
+		] as const) {
+			for (const w of [160, 320]) {
+				const img = await get(`${pub!.cover}&f=${f}&w=${w}`, { 'accept-encoding': 'br' });
+				expect(img.status).toBe(200);
+				expect(img.headers['content-type']).toBe(type);
+				expect(img.headers['content-encoding']).toBeUndefined();
+				expect(img.bytes.subarray(0, 16).toString('latin1')).toContain(magic);
+				expect(img.bytes.length).toBeLessThan(png.bytes.length);
+				tags.add(img.headers.etag);
+			}
+		}
+		expect(tags.size).toBe(5);
+		expect((await get(`${pub!.cover}&f=webp&w=999`)).status).toBe(404);
+		expect((await get(`${pub!.cover}&f=gif`)).status).toBe(400);
+	});
+
+	it('answers a rendering of a cover the caller may not see like a missing one', async () => {
+		const internal = publicationId(
+			server.dataDir,
+			`access = 'internal' and status = 'published' and id in (select publication_id from files where is_current = 1 and thumbnail_key is not null)`
+		);
+		for (const q of ['', '?f=webp&w=160', '?f=avif&w=320'])
+			expect((await get(`/publications/${internal}/cover${q}`)).status).toBe(404);
+		expect((await get(`/publications/999999/cover?f=webp&w=160`)).status).toBe(404);
 	});
 });
