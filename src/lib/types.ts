@@ -69,6 +69,8 @@ export interface Publication {
 	 * with `&f=webp|avif&w=N` for each listed width. Null when there is no cover or it predates
 	 * its variants (then `cover` alone, a PNG).
 	 */
+	// lead: optional only so the many hand-made Publication fixtures in tests need not name it;
+	// hydrate() always sets it.
 	coverImage?: CoverImage | null;
 	copies: number;
 	/** Concurrent digital copies lent for a restricted record (0 = not lendable). */
