@@ -9,7 +9,9 @@
 // statistics (1,000,000 usage events, BENCH_STATS_ROWS; the statistics page, API and a CSV timed
 // against /healthz; BENCH_STATS_RECORDS extra records, default 5000), webimport (the 5,000-row
 // SLiMS export through /api/v1/imports on two workers while searches run; BENCH_WEBIMPORT_ROWS,
-// BENCH_WEB_CONCURRENCY; exits non-zero over 10 s).
+// BENCH_WEB_CONCURRENCY; exits non-zero over 10 s), web (Lighthouse mobile on
+// home, catalog, search, detail and reader, and the reader's first page under two throttled
+// networks; BENCH_WEB_LH_RUNS default 3, BENCH_WEB_RUNS default 5; see bench/web.ts).
 // Later issues add theirs here.
 // Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10); search:
 // BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_ENGINES (default fts5,production; also
@@ -31,6 +33,7 @@ import { circulationScenario, circulationTable } from './bench/circulation.ts';
 import { pagesScenario, pagesTable } from './bench/pages.ts';
 import { statisticsScenario, statisticsTable } from './bench/statistics.ts';
 import { webImportScenario, webImportTable, WEBIMPORT_TARGET_S } from './bench/webimport.ts';
+import { webScenario, webTable } from './bench/web.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -200,6 +203,11 @@ async function main() {
 			console.log(circulationTable(r));
 			// Results are still written below; the exit code reports the failure.
 			if (r.failures.length) process.exitCode = 1;
+		}
+		if (run('web')) {
+			const r = await webScenario(dataDir);
+			results.web = r;
+			for (const line of webTable(r)) console.log(line);
 		}
 		if (run('statistics')) {
 			const r = await statisticsScenario(dataDir);

@@ -26,6 +26,7 @@ import { apiError } from '$lib/server/http.ts';
 import { viewerOf } from '$lib/server/request.ts';
 import { applyCachePolicy } from '$lib/server/cache.ts';
 import * as pageCache from '$lib/server/page-cache.ts';
+import { compressResponse } from '$lib/server/compression.ts';
 import * as searchLog from '$lib/server/statistics/search-log.ts';
 import { reservedActionRefusal } from '$lib/server/forms.ts';
 import { clientIp, setSessionCookie } from '$lib/server/accounts/web.ts';
@@ -142,7 +143,7 @@ const application: Handle = async ({ event, resolve }) => {
 	// Anonymous GETs of public pages and the public API are answered from the shared page cache
 	// when nothing they depend on changed (lib/server/page-cache.ts); signed-in callers never are.
 	const cacheKey = await pageCache.cacheKey(event, event.locals.lang);
-	const cached = cacheKey ? pageCache.lookup(cacheKey, event.request) : null;
+	const cached = cacheKey ? await pageCache.lookup(cacheKey, event.request) : null;
 	let response =
 		cached ??
 		formOriginRefusal(event) ??
@@ -160,6 +161,9 @@ const application: Handle = async ({ event, resolve }) => {
 		addSecurityHeaders(response.headers);
 		if (cacheKey && event.locals.user === null)
 			response = await pageCache.remember(cacheKey, event.request, response);
+		// Last, over the final body: gzip/Brotli by Accept-Encoding (lib/server/compression.ts);
+		// the page cache's answers come already encoded and pass through unchanged.
+		response = compressResponse(event.request, response);
 	}
 	// After the cache, so searches answered from it are counted too (statistics/search-log.ts).
 	searchLog.observe(

@@ -13,6 +13,7 @@ import * as m0012 from './0012_fines.ts';
 import * as m0013 from './0013_outbox.ts';
 import * as m0014 from './0014_import_jobs.ts';
 import * as m0015 from './0015_circulation_version.ts';
+import * as m0016 from './0016_cover_variants.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
 	'0012_fines': m0012,
 	'0013_outbox': m0013,
 	'0014_import_jobs': m0014,
-	'0015_circulation_version': m0015
+	'0015_circulation_version': m0015,
+	'0016_cover_variants': m0016
 };

@@ -17,7 +17,9 @@ import { startTimed } from './server.ts';
  */
 
 export const READER_TARGETS = { firstPageMs: 1500, share: 0.25 } as const;
-const PAGES = 320;
+/** Pages of the generated PDF (also used by `bench -- web`). */
+export const READER_PAGES = 320;
+const PAGES = READER_PAGES;
 const RUNS = 5;
 
 export interface ReaderRun {
@@ -41,7 +43,7 @@ export interface ReaderResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Catalogues the big PDF into `dataDir` in this process, then releases the database and workers. */
-async function ingestBigPdf(dataDir: string, file: string): Promise<number> {
+export async function ingestBigPdf(dataDir: string, file: string): Promise<number> {
 	const previous = process.env.DATA_DIR;
 	process.env.DATA_DIR = dataDir;
 	const { getDb, closeDb } = await import('../../src/lib/server/db/index.ts');

@@ -64,6 +64,14 @@ export interface Publication {
 	hasTextLayer: boolean | null;
 	/** URL of the cover thumbnail, null when there is no file. */
 	cover: string | null;
+	/**
+	 * The cover's intrinsic size and the responsive renderings it has (migration 0016): `cover`
+	 * with `&f=webp|avif&w=N` for each listed width. Null when there is no cover or it predates
+	 * its variants (then `cover` alone, a PNG).
+	 */
+	// Optional only so the many hand-made Publication fixtures in tests need not name it;
+	// hydrate() always sets it.
+	coverImage?: CoverImage | null;
 	copies: number;
 	/** Concurrent digital copies lent for a restricted record (0 = not lendable). */
 	digitalCopies: number;
@@ -132,4 +140,12 @@ export interface SessionUser {
 	role: Role;
 	memberType: string;
 	unit: string | null;
+}
+
+/** A cover's size and responsive renderings (see `Publication.coverImage`). */
+export interface CoverImage {
+	width: number;
+	height: number;
+	formats: ('webp' | 'avif')[];
+	widths: number[];
 }

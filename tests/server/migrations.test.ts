@@ -46,7 +46,8 @@ describe('migrations', () => {
 				['0012_fines', 'Success'],
 				['0013_outbox', 'Success'],
 				['0014_import_jobs', 'Success'],
-				['0015_circulation_version', 'Success']
+				['0015_circulation_version', 'Success'],
+				['0016_cover_variants', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

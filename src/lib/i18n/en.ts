@@ -952,5 +952,15 @@ export const en: Record<MessageKey, string> = {
 	'dash.failedPdfs': '{count} PDFs failed in imports (30 days)',
 	'dash.holds': '{count} holds waiting',
 	'dash.overdue': '{count} loans overdue',
-	'dash.imports': 'Imports'
+	'dash.imports': 'Imports',
+	'perf.homeDescription':
+		"DJKN's digital library: read and download Media Kekayaan Negara, regulations, reports and books on state assets, auctions and state receivables.",
+	'perf.catalogDescription':
+		'Browse the DJKN library catalog by type, year, subject and access: magazines, regulations, reports and books.',
+	'perf.searchDescription':
+		'Search the titles, metadata and full text of the DJKN library collection.',
+	'perf.searchDescriptionQuery': 'Search results for “{q}” in the DJKN library.',
+	'perf.seriesDescription': 'Every issue of {title} in the DJKN library, by year.',
+	'perf.detailDescription': '{type} “{title}” in the DJKN library.',
+	'perf.readerDescription': 'Read “{title}” online in the DJKN library.'
 };

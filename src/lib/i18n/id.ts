@@ -957,7 +957,16 @@ export const id = {
 	'dash.failedPdfs': '{count} PDF gagal dalam impor (30 hari)',
 	'dash.holds': '{count} reservasi menunggu',
 	'dash.overdue': '{count} pinjaman terlambat',
-	'dash.imports': 'Impor'
+	'dash.imports': 'Impor',
+	'perf.homeDescription':
+		'Perpustakaan digital DJKN: baca dan unduh majalah Media Kekayaan Negara, peraturan, laporan dan buku tentang kekayaan negara, lelang dan piutang negara.',
+	'perf.catalogDescription':
+		'Jelajahi katalog Perpustakaan DJKN menurut jenis, tahun, subjek dan akses: majalah, peraturan, laporan dan buku.',
+	'perf.searchDescription': 'Cari di judul, metadata dan isi lengkap koleksi Perpustakaan DJKN.',
+	'perf.searchDescriptionQuery': 'Hasil pencarian “{q}” di Perpustakaan DJKN.',
+	'perf.seriesDescription': 'Semua terbitan {title} di Perpustakaan DJKN, menurut tahun.',
+	'perf.detailDescription': '{type} “{title}” di Perpustakaan DJKN.',
+	'perf.readerDescription': 'Baca “{title}” secara daring di Perpustakaan DJKN.'
 } as const;
 
 export type MessageKey = keyof typeof id;

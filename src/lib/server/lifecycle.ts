@@ -9,6 +9,10 @@ import * as pdf from './pdf/pool.ts';
 import * as searchLog from './statistics/search-log.ts';
 import * as mail from './mail/index.ts';
 import * as importJobs from './catalog/import-jobs.ts';
+import * as covers from './catalog/covers.ts';
+
+/** Stops the cover backfill between two files when the server begins to stop. */
+const coversStop = new AbortController();
 
 /**
  * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
@@ -143,6 +147,14 @@ export async function start(): Promise<void> {
 	// Web imports: every process takes queued jobs (one claim each); the leader first puts back
 	// the jobs a stopped or crashed server left running, so they resume.
 	await importJobs.startRunner(db, { leader });
+	// WebP/AVIF covers for files stored before they existed (migration 0016): once, in the
+	// background, by the leader alone; each file is skipped once it has its rows.
+	if (leader)
+		void covers.backfill(db, coversStop.signal).then(
+			(made) => made > 0 && log.info({ files: made }, 'cover variants made'),
+			(err: unknown) => log.warn({ err }, 'cover variants backfill stopped')
+		);
+	process.once('perpustakaan:draining', () => coversStop.abort());
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(

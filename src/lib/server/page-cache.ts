@@ -7,6 +7,14 @@ import { clock } from './clock.ts';
 import { today } from './access.ts';
 import { SESSION_COOKIE } from './accounts/sessions.ts';
 import * as search from './search/index.ts';
+import {
+	compressBytes,
+	MIN_BYTES,
+	negotiate,
+	varyOnEncoding,
+	weakEtag,
+	type Encoding
+} from './compression.ts';
 
 /**
  * The shared cache of what the public sees. An anonymous GET of a page (its HTML or its
@@ -24,6 +32,12 @@ import * as search from './search/index.ts';
  * anything but a 200 of HTML or JSON. Every stored answer carries a strong `ETag` derived from
  * its key, and a matching `If-None-Match` gets a 304 from any worker. Bounded by PAGE_CACHE_MB (default 64, 0 disables) in
  * bytes of body, least recently used out first; one answer larger than 2 MB is not kept.
+ *
+ * Compression: an entry keeps, beside its identity body, the Brotli and gzip forms it has been
+ * asked for (each made once, off the event loop, and counted in the entry's size), so a cache hit
+ * costs no compression. A compressed variant carries the weak form of the entry's ETag
+ * (`W/"…"`: the same content, other bytes; see compression.ts) and every stored answer says
+ * `Vary: Accept-Encoding`. Signed-in callers never reach this cache, compressed or not.
  */
 
 interface Entry {
@@ -31,6 +45,8 @@ interface Entry {
 	headers: [string, string][];
 	body: Uint8Array<ArrayBuffer>;
 	etag: string;
+	/** Compressed forms of `body`, made on first demand. */
+	variants: Partial<Record<Encoding, Uint8Array>>;
 }
 
 /** The JSON API answers that are public and cacheable; every other /api path is left alone. */
@@ -66,7 +82,12 @@ function store(): LRUCache<string, Entry> | null {
 					maxSize: mb * 2 ** 20,
 					maxEntrySize: MAX_ENTRY_BYTES,
 					// Body plus a rough allowance for the key and headers.
-					sizeCalculation: (e, key) => e.body.byteLength + key.length + 512
+					sizeCalculation: (e, key) =>
+						e.body.byteLength +
+						(e.variants.br?.byteLength ?? 0) +
+						(e.variants.gzip?.byteLength ?? 0) +
+						key.length +
+						512
 				});
 	return cache;
 }
@@ -114,10 +135,20 @@ export async function cacheKey(event: RequestEvent, lang: string): Promise<strin
 	].join('|');
 }
 
-function notModified(entry: Entry): Response {
+/** The encoding this entry is sent with for `request`, or null for the identity body. */
+function encodingFor(entry: Entry, request: Request): Encoding | null {
+	if (entry.body.byteLength < MIN_BYTES) return null;
+	return negotiate(request.headers.get('accept-encoding'));
+}
+
+/** The entity tag of the variant sent: the entry's own, weak for a compressed body. */
+const etagOf = (entry: Entry, encoding: Encoding | null) =>
+	encoding ? weakEtag(entry.etag) : entry.etag;
+
+function notModified(entry: Entry, encoding: Encoding | null): Response {
 	const headers = new Headers();
-	for (const [k, v] of entry.headers)
-		if (k === 'etag' || k === 'cache-control' || k === 'vary') headers.set(k, v);
+	for (const [k, v] of entry.headers) if (k === 'cache-control' || k === 'vary') headers.set(k, v);
+	headers.set('etag', etagOf(entry, encoding));
 	return new Response(null, { status: 304, headers });
 }
 
@@ -126,18 +157,41 @@ const matches = (request: Request, etag: string) =>
 		.split(',')
 		.some((t) => t.trim().replace(/^W\//, '') === etag);
 
+/**
+ * The entry as an answer to `request`: its identity body, or its Brotli/gzip form (made now and
+ * kept if this is the first time it is asked for) when the caller accepts one.
+ */
+async function answer(key: string, entry: Entry, request: Request): Promise<Response> {
+	const encoding = encodingFor(entry, request);
+	if (matches(request, entry.etag)) return notModified(entry, encoding);
+	const headers = new Headers(entry.headers);
+	headers.set('etag', etagOf(entry, encoding));
+	if (!encoding) return new Response(entry.body, { status: entry.status, headers });
+	let body = entry.variants[encoding];
+	if (!body) {
+		body = await compressBytes(entry.body, encoding);
+		entry.variants[encoding] = body;
+		// Set again so the LRU counts the variant's bytes (a no-op if it was evicted meanwhile).
+		const s = store();
+		if (s?.has(key)) s.set(key, entry);
+	}
+	headers.set('content-encoding', encoding);
+	headers.set('content-length', String(body.byteLength));
+	return new Response(body as Uint8Array<ArrayBuffer>, { status: entry.status, headers });
+}
+
 /** The cached answer for `key` (a 304 when the caller already has it), or null on a miss. */
-export function lookup(key: string, request: Request): Response | null {
+export async function lookup(key: string, request: Request): Promise<Response | null> {
 	const entry = store()?.get(key);
 	if (!entry) return null;
-	if (matches(request, entry.etag)) return notModified(entry);
-	return new Response(entry.body, { status: entry.status, headers: entry.headers });
+	return answer(key, entry, request);
 }
 
 /**
  * Keeps a finished answer under `key` if it is shareable (200, HTML or JSON, no cookie set, no
  * cache rule of its own other than the public API's) and returns the response to send: the
- * same content with its `ETag`, or a 304 when the caller already has it.
+ * same content with its `ETag` (compressed when the caller accepts it), or a 304 when the
+ * caller already has it.
  */
 export async function remember(key: string, request: Request, response: Response) {
 	const type = response.headers.get('content-type') ?? '';
@@ -146,6 +200,7 @@ export async function remember(key: string, request: Request, response: Response
 	if (
 		response.status !== 200 ||
 		response.headers.has('set-cookie') ||
+		response.headers.has('content-encoding') ||
 		!(type.startsWith('text/html') || type.startsWith('application/json')) ||
 		(ownRule !== null && !CACHED_API.has(path))
 	)
@@ -155,9 +210,10 @@ export async function remember(key: string, request: Request, response: Response
 	// with its own CSP nonce, and a browser revalidating against another worker should get 304.
 	const etag = `"${crypto.createHash('sha1').update(key).digest('base64url')}"`;
 	const headers = new Headers(response.headers);
+	headers.delete('content-length');
 	headers.set('etag', etag);
-	const entry: Entry = { status: 200, headers: [...headers], body, etag };
+	varyOnEncoding(headers);
+	const entry: Entry = { status: 200, headers: [...headers], body, etag, variants: {} };
 	if (body.byteLength <= MAX_ENTRY_BYTES) store()?.set(key, entry);
-	if (matches(request, etag)) return notModified(entry);
-	return new Response(body, { status: 200, headers });
+	return answer(key, entry, request);
 }

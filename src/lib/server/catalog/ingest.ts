@@ -12,6 +12,7 @@ import type { PdfExtract } from '../pdf/index.ts';
 import { validatePublication, type PublicationInput } from '../../schemas/publication.ts';
 import { createInTx, type Actor } from './records.ts';
 import { catalogChanged } from '../events.ts';
+import * as covers from './covers.ts';
 
 /**
  * The one path by which a PDF enters the catalog — web upload, JSON API, batch import and the
@@ -297,6 +298,8 @@ export async function commit(
 		});
 		catalogChanged();
 		countUpload('accepted');
+		// WebP/AVIF covers (a few ms); a failure leaves the PNG cover, never the upload.
+		if (thumbKey) await covers.ensureVariants(db, committed.fileId).catch(() => false);
 		return committed;
 	} catch (thrown) {
 		await removeIfUnreferenced(db, stored.key);
@@ -345,7 +348,12 @@ export async function removeIfUnreferenced(db: Db, key: string): Promise<void> {
 		.select('id')
 		.where((eb) => eb.or([eb('storage_key', '=', key), eb('thumbnail_key', '=', key)]))
 		.executeTakeFirst();
-	if (!used) await storage.remove(key);
+	const variant = await db
+		.selectFrom('cover_variants')
+		.select('file_id')
+		.where('storage_key', '=', key)
+		.executeTakeFirst();
+	if (!used && !variant) await storage.remove(key);
 }
 
 /**
@@ -359,6 +367,7 @@ export async function sweepOrphans(db: Db): Promise<number> {
 		known.add(r.storage_key);
 		if (r.thumbnail_key) known.add(r.thumbnail_key);
 	}
+	for (const key of await covers.storedKeys(db)) known.add(key);
 	let removed = 0;
 	for (const key of await storage.listKeys()) {
 		if (!known.has(key)) {

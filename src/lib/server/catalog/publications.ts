@@ -13,6 +13,7 @@ import {
 	readableOnline,
 	shelfStates
 } from './availability.ts';
+import * as covers from './covers.ts';
 import type {
 	AccessLevel,
 	AvailabilityFilter,
@@ -385,7 +386,7 @@ export async function hydrate(
 				.execute(),
 			db
 				.selectFrom('files')
-				.select(['publication_id', 'pages', 'has_text_layer', 'thumbnail_key', 'sha256'])
+				.select(['id', 'publication_id', 'pages', 'has_text_layer', 'thumbnail_key', 'sha256'])
 				.where('publication_id', 'in', ids)
 				.where('is_current', '=', 1)
 				.execute(),
@@ -418,6 +419,10 @@ export async function hydrate(
 	const authorsBy = group(authors);
 	const subjectsBy = group(subjects);
 	const fileBy = new Map(files.map((f) => [f.publication_id, f]));
+	const variantsBy = await covers.variantsByFile(
+		db,
+		files.map((f) => f.id)
+	);
 	const seriesBy = new Map(series.map((s) => [s.id, s]));
 	const copiesBy = new Map(copies.map((c) => [c.publication_id, Number(c.n)]));
 	return rows.map((r) => {
@@ -454,6 +459,7 @@ export async function hydrate(
 			cover: file?.thumbnail_key
 				? `/publications/${r.id}/cover?v=${file.sha256.slice(0, 12)}`
 				: null,
+			coverImage: file?.thumbnail_key ? covers.coverImage(variantsBy.get(file.id) ?? []) : null,
 			copies: copiesBy.get(r.id) ?? 0,
 			digitalCopies: r.digital_copies,
 			regulation: regulations.get(r.id) ?? null,

@@ -145,6 +145,16 @@ export interface PublicationSubjectsTable {
 	position: Defaulted<number>;
 }
 
+/** Cover renderings of a file's page-1 thumbnail (migration 0016). */
+export interface CoverVariantsTable {
+	file_id: number;
+	format: 'png' | 'webp' | 'avif';
+	width: number;
+	height: number;
+	storage_key: string;
+	bytes: number;
+}
+
 export interface FilesTable {
 	id: Generated<number>;
 	publication_id: number;
@@ -429,6 +439,7 @@ export interface Database {
 	subjects: SubjectsTable;
 	publication_subjects: PublicationSubjectsTable;
 	files: FilesTable;
+	cover_variants: CoverVariantsTable;
 	page_texts: PageTextsTable;
 	items: ItemsTable;
 	loan_policies: LoanPoliciesTable;

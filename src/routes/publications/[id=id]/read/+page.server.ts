@@ -28,9 +28,24 @@ export const load: PageServerLoad = async (event) => {
 				userAgent: request.headers.get('user-agent')
 			});
 		}
+		const pub = ctx.publication;
+		const img = pub.coverImage;
 		return {
 			loginRequired: false as const,
-			pub: ctx.publication,
+			pub,
+			// Page 1 as stored at upload (its WebP renderings when there are some), shown until
+			// pdf.js has drawn the page; sized by the thumbnail's own proportions.
+			placeholder:
+				ctx.state === 'ok' && pub.cover
+					? {
+							src: pub.cover,
+							srcset: img?.formats.includes('webp')
+								? img.widths.map((w) => `${pub.cover}&f=webp&w=${w} ${w}w`).join(', ')
+								: undefined,
+							width: img?.width ?? 320,
+							height: img?.height ?? 452
+						}
+					: null,
 			state: ctx.state,
 			fileUrl: `/api/v1/publications/${id}/file`,
 			downloadUrl: ctx.mayDownload ? `/api/v1/publications/${id}/file?download=1` : null,
