@@ -154,7 +154,8 @@ export function checkStorageInvariants(dataDir: string): InvariantCheck[] {
 			db
 				.prepare(
 					`select storage_key k from files
-					 union select thumbnail_key from files where thumbnail_key is not null`
+					 union select thumbnail_key from files where thumbnail_key is not null
+					 union select storage_key from cover_variants`
 				)
 				.all() as { k: string }[]
 		).map((r) => r.k);

@@ -264,7 +264,8 @@ describe('backup while the library is in use, then restore', () => {
 		const keys = (
 			db
 				.prepare(
-					'select storage_key k from files union select thumbnail_key from files where thumbnail_key is not null'
+					`select storage_key k from files union select thumbnail_key from files where thumbnail_key is not null
+					 union select storage_key from cover_variants`
 				)
 				.all() as { k: string }[]
 		).map((r) => `files/${r.k}`);

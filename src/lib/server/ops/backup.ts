@@ -238,9 +238,16 @@ export async function createBackup(opts: {
 			const check = snap.pragma('quick_check', { simple: true });
 			if (check !== 'ok') throw new BackupError(`the database copy fails quick_check: ${check}`);
 			info = describe(snap);
+			// Cover renderings (migration 0016) are stored files too; a database from before it
+			// has no such table.
+			const variants = snap
+				.prepare(`select 1 from sqlite_master where type = 'table' and name = 'cover_variants'`)
+				.get()
+				? ' union select storage_key from cover_variants'
+				: '';
 			const rows = snap
 				.prepare(
-					`select storage_key as k from files union select thumbnail_key from files where thumbnail_key is not null`
+					`select storage_key as k from files union select thumbnail_key from files where thumbnail_key is not null${variants}`
 				)
 				.all() as { k: string }[];
 			keys = rows.map((r) => r.k).sort();
