@@ -14,6 +14,7 @@ import * as m0013 from './0013_outbox.ts';
 import * as m0014 from './0014_import_jobs.ts';
 import * as m0015 from './0015_circulation_version.ts';
 import * as m0016 from './0016_cover_variants.ts';
+import * as m0017 from './0017_search_page_terms.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
 	'0013_outbox': m0013,
 	'0014_import_jobs': m0014,
 	'0015_circulation_version': m0015,
-	'0016_cover_variants': m0016
+	'0016_cover_variants': m0016,
+	'0017_search_page_terms': m0017
 };

@@ -47,7 +47,8 @@ describe('migrations', () => {
 				['0013_outbox', 'Success'],
 				['0014_import_jobs', 'Success'],
 				['0015_circulation_version', 'Success'],
-				['0016_cover_variants', 'Success']
+				['0016_cover_variants', 'Success'],
+				['0017_search_page_terms', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

@@ -222,7 +222,7 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		const pub = byId.get(r.id);
 		if (!pub) continue; // removed since the facts were read
 		const s = scored.get(r.id)!;
-		const terms = hitTerms(s, termsOf, matchers);
+		const terms = hitTerms(s, termsOf, matchers, pub.language);
 		for (const t of s.terms) allTerms.add(t);
 		const { pages, snippet, pageContext } = await locate(engine, pub, terms);
 		hits.push({

@@ -143,7 +143,8 @@ export const PAGE_TERMS_PER_GROUP = 8;
 export function hitTerms(
 	s: Scored,
 	termsOf: GroupTerms,
-	matchers: Map<string, Matcher> = new Map()
+	matchers: Map<string, Matcher> = new Map(),
+	language?: string
 ): HitTerms {
 	const pages = new Set<string>();
 	const prefixes: string[] = [];
@@ -159,8 +160,8 @@ export function hitTerms(
 	}
 	// Hits of one result list mostly share their terms: one matcher (and its memory of which
 	// words matched) serves all of them.
-	const key = `${[...highlight].sort().join(' ')}|${prefixes.sort().join(' ')}`;
+	const key = `${[...highlight].sort().join(' ')}|${prefixes.sort().join(' ')}|${language ?? ''}`;
 	let matcher = matchers.get(key);
-	if (!matcher) matchers.set(key, (matcher = new Matcher(highlight, prefixes)));
+	if (!matcher) matchers.set(key, (matcher = new Matcher(highlight, prefixes, language)));
 	return { pages: [...pages], matcher };
 }

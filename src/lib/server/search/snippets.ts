@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Publication } from '../../types.ts';
 import { fold, STOP_WORDS, stemEnglish, stemIndonesian } from './analyze.js';
 import type { TextEngine } from './text-engine.ts';
@@ -19,25 +20,46 @@ export function escapeHtml(s: string): string {
 	);
 }
 
-const stemCache = new Map<string, string[]>();
-/** All stems a word of running text could be indexed under (memoised: texts repeat words). */
-function stemsOf(word: string): string[] {
-	let s = stemCache.get(word);
-	if (!s) {
-		s = [stemIndonesian(word), stemEnglish(word)];
-		if (stemCache.size > 200_000) stemCache.clear();
-		stemCache.set(word, s);
+/**
+ * The stem a word of running text is indexed under, per language, remembered across searches:
+ * texts repeat their words, and stemming a word Sastrawi does not know is the costliest step of
+ * a snippet (profiled). Least recently used words go first, so the common ones stay however
+ * large the library's vocabulary (several hundred thousand forms at 1,000 full texts).
+ */
+const stemCaches = {
+	id: new LRUCache<string, string>({ max: 300_000 }),
+	en: new LRUCache<string, string>({ max: 100_000 })
+};
+function stemOf(word: string, lang: 'id' | 'en'): string {
+	const cache = stemCaches[lang];
+	let s = cache.get(word);
+	if (s === undefined) {
+		s = lang === 'en' ? stemEnglish(word) : stemIndonesian(word);
+		cache.set(word, s);
 	}
 	return s;
 }
 
 /**
- * The part of a stem every word stemmed to it contains: the stem without its first letter (a
- * nasal prefix may have replaced it: memukul → pukul) and its last (Porter: happy → happi).
- * Checking this substring first spares the stemmer almost every word of a page.
+ * The stemmers a record's text was indexed with (analyze.js `terms`: English for `en`, the
+ * Indonesian one for every other language); both when the language is not known.
  */
-function core(term: string): string {
-	return term.length >= 4 ? term.slice(1, -1) : term;
+function stemmersFor(language: string | undefined): ('id' | 'en')[] {
+	if (language === undefined) return ['id', 'en'];
+	return language === 'en' ? ['en'] : ['id'];
+}
+
+/**
+ * The part of a stem every word stemmed to it contains. Sastrawi strips affixes but may restore
+ * the first letter a nasal prefix replaced (memukul → pukul): all but the first letter. Porter
+ * strips no prefix but may change the last letter (happy → happi): all but the last. Not knowing
+ * the language, both: the stem without its first and last letters. Checking this substring
+ * first spares the stemmer almost every word of a page.
+ */
+function core(term: string, stemmers: ('id' | 'en')[]): string {
+	if (term.length < 4) return term;
+	if (stemmers.length === 2) return term.slice(1, -1);
+	return stemmers[0] === 'en' ? term.slice(0, -1) : term.slice(1);
 }
 
 /**
@@ -49,6 +71,7 @@ function core(term: string): string {
 export class Matcher {
 	readonly terms: Set<string>;
 	readonly prefixes: string[];
+	private readonly stemmers: ('id' | 'en')[];
 	private readonly cores: string[];
 	private readonly seen = new Map<string, boolean>();
 	/**
@@ -59,13 +82,20 @@ export class Matcher {
 	 */
 	private readonly candidates: RegExp;
 
-	constructor(terms: Iterable<string>, prefixes: Iterable<string> = []) {
+	/**
+	 * @param language the record's language, whose stemmer indexed its text (unknown: both are
+	 *   tried — slower, since more words of a page must be stemmed)
+	 */
+	constructor(terms: Iterable<string>, prefixes: Iterable<string> = [], language?: string) {
 		this.terms = new Set(terms);
 		this.prefixes = [...new Set(prefixes)];
+		this.stemmers = stemmersFor(language);
+		const id = this.stemmers.includes('id');
 		this.cores = [
 			...new Set([
-				...[...this.terms].map(core),
-				...this.prefixes.map((p) => (p.length >= 3 ? p.slice(1) : p))
+				...[...this.terms].map((t) => core(t, this.stemmers)),
+				// A word whose stem starts with the prefix: memukul for `puk*` (Indonesian).
+				...this.prefixes.map((p) => (id && p.length >= 3 ? p.slice(1) : p))
 			])
 		].filter(Boolean);
 		this.candidates = this.cores.length
@@ -96,7 +126,10 @@ export class Matcher {
 				!STOP_WORDS.has(f) &&
 				this.cores.some((c) => f.includes(c)) &&
 				(this.prefixes.some((p) => f.startsWith(p)) ||
-					stemsOf(f).some((s) => this.terms.has(s) || this.prefixes.some((p) => s.startsWith(p))));
+					this.stemmers.some((lang) => {
+						const s = stemOf(f, lang);
+						return this.terms.has(s) || this.prefixes.some((p) => s.startsWith(p));
+					}));
 			if (this.seen.size > 100_000) this.seen.clear();
 			this.seen.set(word, hit);
 		}
@@ -146,12 +179,13 @@ const PAGES_READ = 4;
  * Page text without table-of-contents noise: leader runs ("……", ". . . .", "____") with the
  * page number after them, and runs of bare numbers. Left in, they fill a snippet with dots.
  */
-export function dropTocNoise(text: string): string {
-	return text
+export function dropTocNoise(text: string, collapse = true): string {
+	const cleaned = text
 		.replace(/(?:[.…·_‧⋯]\s*){3,}\s*(?:[ivxlc]+\b|\d+\b)?/giu, ' ')
-		.replace(/(?:\b\d{1,4}\b[\s,.–-]*){3,}/gu, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
+		.replace(/(?:\b\d{1,4}\b[\s,.–-]*){3,}/gu, ' ');
+	// `collapse: false` leaves runs of spaces for the caller that splits and cuts the text anyway
+	// (a page-long replace per page read was a measurable part of a snippet).
+	return collapse ? cleaned.replace(/\s+/g, ' ').trim() : cleaned;
 }
 
 /** Leader runs: three or more dots (or ellipses, underscores) in a row, spaced or not. */
@@ -186,7 +220,7 @@ function passages(text: string, m: Matcher): Passage[] {
 	// A page with several leader runs is a table of contents (or an index): its passages are
 	// chapter titles, kept only when no page has better.
 	const toc = (text.match(LEADERS) ?? []).length >= 3 ? 0.2 : 1;
-	const clean = dropTocNoise(text);
+	const clean = dropTocNoise(text, false);
 	const out: Passage[] = [];
 	let at = 0;
 	for (const sentence of clean.split(/(?<=[.!?;:])\s+(?=\p{Lu}|\p{N})/u)) {
@@ -300,13 +334,13 @@ export async function locate(
 		pub.hasFile && terms.pages.length
 			? await engine.pageHits(pub.id, terms.pages, MAX_PAGES_PER_HIT + 1)
 			: [];
-	const texts = new Map<number, string>();
-	const textOf = async (n: number) => {
-		if (!texts.has(n)) texts.set(n, (await engine.pageText(pub.id, n)) ?? '');
-		return texts.get(n)!;
-	};
 	const inner = found.filter((n) => n !== 1);
 	const read = (inner.length ? inner : found).slice(0, PAGES_READ);
+	// Every page this hit may need, in one read: those chosen for the snippet and for page links.
+	const texts = await engine.pageTexts(pub.id, [
+		...new Set([...read, ...found.slice(0, MAX_PAGE_LINKS)])
+	]);
+	const textOf = async (n: number) => texts.get(n) ?? '';
 	// Pages are read in order until they hold enough prose passages: the first inner page
 	// usually does, and each page read costs a scan of its whole text.
 	const candidates: Passage[] = [];

@@ -1,7 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import { config } from '../config.ts';
-import { PAGE_ROWID, readVocabulary } from './text.js';
+import { decodePages, readVocabulary } from './text.js';
 
 /**
  * The long-text engine: abstracts and PDF texts, held as each record's distinct stems (analysed
@@ -32,8 +32,8 @@ export interface TextEngine {
 	prefixTerms(prefix: string): Promise<string[]>;
 	/** Pages of the record's current file holding any of the terms, in order, at most `limit`. */
 	pageHits(publicationId: number, terms: string[], limit: number): Promise<number[]>;
-	/** One page's text of the record's current file (for a snippet). */
-	pageText(publicationId: number, page: number): Promise<string | null>;
+	/** Pages' texts of the record's current file (for snippets), by page number. */
+	pageTexts(publicationId: number, pages: number[]): Promise<Map<number, string>>;
 	/** Reads the vocabulary and length table again (after a build in this or another process). */
 	reload(): void;
 	/** Adds the terms of a few re-analysed records to the vocabulary without a full reload. */
@@ -72,8 +72,9 @@ interface Statements {
 }
 
 /**
- * The SQLite implementation: FTS5 tables `search_text` (one row per record: abstract and body
- * stems, `detail=column`) and `search_pages` (one row per page, `detail=none`), the vocabulary
+ * The SQLite implementation: the FTS5 table `search_text` (one row per record: abstract and body
+ * stems, `detail=column`, contentless), the page lists `search_page_terms` (one row per stem of a
+ * file: the pages holding it — one B-tree seek per term for a hit's pages), the vocabulary
  * view `search_vocab`, and the per-record stem counts in `search_text_state`. Read through one
  * read-only connection: in WAL mode reads never wait for the site's writes.
  *
@@ -96,6 +97,12 @@ export function sqliteTextEngine(): TextEngine {
 	 * every process calls reload() or learn(), which empty this.
 	 */
 	const pageHitCache = new LRUCache<string, number[]>({ max: 20_000 });
+	/**
+	 * One-edit neighbours per word: finding them asks the vocabulary about 70 variants per letter
+	 * of the word (several milliseconds per query, profiled), and people search the same words.
+	 * The vocabulary changes only on reload() or learn(), which empty this.
+	 */
+	const neighbourCache = new LRUCache<string, string[]>({ max: 20_000 });
 
 	function statements(): Statements | null {
 		// Tests and the benchmark switch databases within one process.
@@ -119,13 +126,17 @@ export function sqliteTextEngine(): TextEngine {
 				file: db
 					.prepare('select id from files where publication_id = ? and is_current = 1')
 					.pluck(),
+				// One statement per hit, however many terms: each call costs more than a seek.
 				pages: db
 					.prepare(
-						`select rowid from search_pages where search_pages match ? and rowid >= ? and rowid < ?
-						 order by rowid limit ?`
+						'select pages from search_page_terms where file_id = ? and term in (select value from json_each(?))'
 					)
 					.pluck(),
-				text: db.prepare('select text from page_texts where file_id = ? and page = ?').pluck(),
+				text: db
+					.prepare(
+						'select page, text from page_texts where file_id = ? and page in (select value from json_each(?))'
+					)
+					.raw(),
 				count: db.prepare('select count(*) from search_text_state').pluck(),
 				lengths: db
 					.prepare(
@@ -191,6 +202,8 @@ export function sqliteTextEngine(): TextEngine {
 			return vocab.get(term) ?? 0;
 		},
 		neighbours(word) {
+			const known = neighbourCache.get(word);
+			if (known) return known;
 			const out = new Set<string>();
 			const letters = new Set([...ALPHABET, ...word]);
 			const check = (w: string) => {
@@ -205,7 +218,9 @@ export function sqliteTextEngine(): TextEngine {
 					if (i < word.length) check(head + c + tail.slice(1)); // substitution
 				}
 			}
-			return [...out];
+			const found = [...out];
+			neighbourCache.set(word, found);
+			return found;
 		},
 		async prefixTerms(prefix) {
 			const st = statements();
@@ -213,33 +228,36 @@ export function sqliteTextEngine(): TextEngine {
 		},
 		async pageHits(publicationId, terms, limit) {
 			const st = statements();
-			const match = ftsTerms(terms);
-			if (!st || !match) return [];
+			if (!st || terms.length === 0) return [];
 			const file = st.file.get(publicationId) as number | undefined;
 			if (file === undefined) return [];
-			const key = `${file} ${limit} ${match}`;
+			const key = `${file} ${limit} ${terms.join(' ')}`;
 			const cached = pageHitCache.get(key);
 			if (cached) return cached;
-			const base = file * PAGE_ROWID;
-			const pages = (st.pages.all(match, base, base + PAGE_ROWID, limit) as number[]).map(
-				(rowid) => rowid - base
-			);
+			const found = new Set<number>();
+			// A term with separators (a synonym such as `write-off`) is indexed as its parts.
+			const parts = [...new Set(terms.flatMap((t) => t.split(/[^\p{L}\p{N}]+/u)))].filter(Boolean);
+			for (const list of st.pages.all(file, JSON.stringify(parts)) as Uint8Array[])
+				for (const page of decodePages(list)) found.add(page);
+			const pages = [...found].sort((a, b) => a - b).slice(0, limit);
 			pageHitCache.set(key, pages);
 			return pages;
 		},
-		async pageText(publicationId, page) {
+		async pageTexts(publicationId, pages) {
 			const st = statements();
 			const file = st?.file.get(publicationId) as number | undefined;
-			if (!st || file === undefined) return null;
-			return (st.text.get(file, page) as string | undefined) ?? null;
+			if (!st || file === undefined || pages.length === 0) return new Map();
+			return new Map(st.text.all(file, JSON.stringify(pages)) as [number, string][]);
 		},
 		reload() {
 			pageHitCache.clear();
+			neighbourCache.clear();
 			vocab = new Map(readVocabulary(config.databaseFile));
 			readLengths();
 		},
 		learn(added) {
 			pageHitCache.clear();
+			neighbourCache.clear();
 			for (const t of added) vocab.set(t, (vocab.get(t) ?? 0) + 1);
 			readLengths();
 		},

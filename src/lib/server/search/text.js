@@ -5,9 +5,7 @@ import { terms } from './analyze.js';
 import { writeSync } from '../db/write.js';
 
 /** Bumped whenever the analysis of long texts changes, so every row is rebuilt once. */
-export const TEXT_FORMAT = 3;
-/** Row id of a page in `search_pages`: the file id times this, plus the page number. */
-export const PAGE_ROWID = 65536;
+export const TEXT_FORMAT = 4;
 /** Records analysed per write transaction: short transactions never hold up the site's writes. */
 const BATCH = 20;
 /** A larger change than this rewrites many FTS segments: merge them afterwards. */
@@ -44,7 +42,8 @@ function cachedTerms(text, lang) {
  * @property {number} id
  * @property {string} abstract
  * @property {string} body
- * @property {{ rowid: number, stems: string }[]} pages
+ * @property {number | null} fileId the current file, whose page terms are `pages`
+ * @property {[string, Uint8Array][]} pages each stem of the file with its pages (`encodePages`)
  * @property {string} signature
  * @property {number} abstractTerms stems in the abstract (BM25's length, see text-engine.ts)
  * @property {number} bodyTerms distinct stems of the text
@@ -89,8 +88,10 @@ export function syncText(file, onProgress, opts = {}) {
 		const del = db.prepare('delete from search_text where rowid = ?');
 		const ins = db.prepare('insert into search_text (rowid, abstract, body) values (?, ?, ?)');
 		const files = db.prepare('select id from files where publication_id = ?');
-		const delPages = db.prepare('delete from search_pages where rowid >= ? and rowid < ?');
-		const insPage = db.prepare('insert into search_pages (rowid, stems) values (?, ?)');
+		const delPages = db.prepare('delete from search_page_terms where file_id = ?');
+		const insPage = db.prepare(
+			'insert into search_page_terms (file_id, term, pages) values (?, ?, ?)'
+		);
 		const mark = db.prepare(
 			`insert into search_text_state (publication_id, signature, abstract_terms, body_terms)
 			 values (?, ?, ?, ?)
@@ -102,9 +103,8 @@ export function syncText(file, onProgress, opts = {}) {
 				del.run(b.id);
 				if (b.abstract || b.body) ins.run(b.id, b.abstract, b.body);
 				// Pages of every file the record ever had: a replaced file's pages go too.
-				for (const f of /** @type {{ id: number }[]} */ (files.all(b.id)))
-					delPages.run(f.id * PAGE_ROWID, (f.id + 1) * PAGE_ROWID);
-				for (const p of b.pages) insPage.run(p.rowid, p.stems);
+				for (const f of /** @type {{ id: number }[]} */ (files.all(b.id))) delPages.run(f.id);
+				for (const [term, pageList] of b.pages) insPage.run(b.fileId, term, pageList);
 				mark.run(b.id, b.signature, b.abstractTerms, b.bodyTerms);
 			}
 		});
@@ -119,19 +119,18 @@ export function syncText(file, onProgress, opts = {}) {
 				fileId === null
 					? []
 					: /** @type {{ page: number, text: string }[]} */ (pages.all(fileId)).filter(
-							(p) => p.page > 0 && p.page < PAGE_ROWID
+							(p) => p.page > 0
 						);
-			/** @type {Set<string>} */
-			const all = new Set();
-			const pageRows = pageTexts.map((p) => {
-				const stems = new Set(cachedTerms(p.text, r.language));
-				for (const t of stems) all.add(t);
-				return {
-					rowid: /** @type {number} */ (fileId) * PAGE_ROWID + p.page,
-					stems: [...stems].join(' ')
-				};
-			});
-			const body = [...all];
+			// Each stem of the text with the pages it is on (pages come in order).
+			/** @type {Map<string, number[]>} */
+			const onPages = new Map();
+			for (const p of pageTexts)
+				for (const t of new Set(cachedTerms(p.text, r.language))) {
+					const list = onPages.get(t);
+					if (list) list.push(p.page);
+					else onPages.set(t, [p.page]);
+				}
+			const body = [...onPages.keys()];
 			const abstract = r.abstract ? cachedTerms(r.abstract, r.language) : [];
 			for (const t of body) added.add(t);
 			for (const t of abstract) added.add(t);
@@ -139,7 +138,11 @@ export function syncText(file, onProgress, opts = {}) {
 				id: r.id,
 				abstract: abstract.join(' '),
 				body: body.join(' '),
-				pages: pageRows.filter((p) => p.stems),
+				fileId,
+				// Key order: the rows go into the B-tree in sequence.
+				pages: [...onPages]
+					.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+					.map(([t, list]) => [t, encodePages(list)]),
 				signature: signature(r),
 				abstractTerms: abstract.length,
 				bodyTerms: body.length
@@ -163,12 +166,58 @@ export function syncText(file, onProgress, opts = {}) {
 		if (stale.length > OPTIMIZE_AFTER)
 			writeSync(db, () => {
 				db.prepare(`insert into search_text (search_text) values ('optimize')`).run();
-				db.prepare(`insert into search_pages (search_pages) values ('optimize')`).run();
 			})();
 		return { updated: done, removed, added: [...added] };
 	} finally {
 		db.close();
 	}
+}
+
+/**
+ * A page list as stored in `search_page_terms.pages`: ascending page numbers as gaps, each an
+ * unsigned LEB128 varint — one byte per page for all but the sparsest stems.
+ * @param {number[]} pages ascending, each ≥ 1
+ * @returns {Uint8Array}
+ */
+export function encodePages(pages) {
+	const out = [];
+	let last = 0;
+	for (const p of pages) {
+		let gap = p - last;
+		last = p;
+		while (gap >= 0x80) {
+			out.push((gap & 0x7f) | 0x80);
+			gap >>>= 7;
+		}
+		out.push(gap);
+	}
+	// Buffer.from: small lists share pooled memory instead of one external allocation each,
+	// which let the builder's RSS grow by hundreds of megabytes before a GC noticed.
+	return Buffer.from(out);
+}
+
+/**
+ * The page numbers of an `encodePages` list.
+ * @param {Uint8Array} bytes
+ * @returns {number[]}
+ */
+export function decodePages(bytes) {
+	/** @type {number[]} */
+	const out = [];
+	let page = 0;
+	let gap = 0;
+	let shift = 0;
+	for (const b of bytes) {
+		gap |= (b & 0x7f) << shift;
+		if (b & 0x80) shift += 7;
+		else {
+			page += gap;
+			out.push(page);
+			gap = 0;
+			shift = 0;
+		}
+	}
+	return out;
 }
 
 /**
