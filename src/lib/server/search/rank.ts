@@ -155,7 +155,9 @@ export function hitTerms(
 		if (t.prefix) prefixes.push(t.prefix);
 		const via = s.textVia.get(g);
 		const list = via === 'near' ? t.near : t.direct;
-		for (const term of list) highlight.add(term);
+		// A prefix's completions are highlighted by the prefix itself: as terms, their cores (`ana`
+		// of `kanan` for `kan*`) would put most words of a page through the stemmer.
+		for (const term of list) if (!(t.prefix && term.startsWith(t.prefix))) highlight.add(term);
 		if (via) for (const term of list.slice(0, PAGE_TERMS_PER_GROUP)) pages.add(term);
 	}
 	// Hits of one result list mostly share their terms: one matcher (and its memory of which

@@ -68,11 +68,17 @@ function core(term: string, stemmers: ('id' | 'en')[]): string {
  * remembered per word as written: the pages of one result list repeat the same words, and
  * folding and stemming each occurrence again was most of a search's time (profiled).
  */
+/** The longest Indonesian prefix combination a stem can follow (memper-, diper-). */
+const MAX_PREFIX_LETTERS = 6;
+
 export class Matcher {
 	readonly terms: Set<string>;
 	readonly prefixes: string[];
 	private readonly stemmers: ('id' | 'en')[];
 	private readonly cores: string[];
+	private readonly termCores: string[];
+	/** Per prefix: the part a word must hold, and how far into the word it may start. */
+	private readonly prefixCores: { core: string; within: number }[];
 	private readonly seen = new Map<string, boolean>();
 	/**
 	 * The cores as one case-insensitive alternation of literals: the regular-expression engine
@@ -91,13 +97,18 @@ export class Matcher {
 		this.prefixes = [...new Set(prefixes)];
 		this.stemmers = stemmersFor(language);
 		const id = this.stemmers.includes('id');
-		this.cores = [
-			...new Set([
-				...[...this.terms].map((t) => core(t, this.stemmers)),
-				// A word whose stem starts with the prefix: memukul for `puk*` (Indonesian).
-				...this.prefixes.map((p) => (id && p.length >= 3 ? p.slice(1) : p))
-			])
-		].filter(Boolean);
+		this.termCores = [...new Set([...this.terms].map((t) => core(t, this.stemmers)))].filter(
+			Boolean
+		);
+		// A word whose stem starts with the prefix follows at most an Indonesian prefix
+		// (memper-, diper-: 6 letters), and a nasal prefix may have replaced its first letter
+		// (memukul for `puk*`). A 3-letter prefix keeps all its letters: two letters (`an` of
+		// `tan*`) are in most words of a page, and stemming them all cost 250 ms per search.
+		this.prefixCores = this.prefixes.map((p) => ({
+			core: id && p.length >= 4 ? p.slice(1) : p,
+			within: id ? MAX_PREFIX_LETTERS : 0
+		}));
+		this.cores = [...new Set([...this.termCores, ...this.prefixCores.map((p) => p.core)])];
 		this.candidates = this.cores.length
 			? new RegExp(this.cores.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi')
 			: /(?!)/g;
@@ -124,7 +135,11 @@ export class Matcher {
 			const f = fold(word);
 			hit =
 				!STOP_WORDS.has(f) &&
-				this.cores.some((c) => f.includes(c)) &&
+				(this.termCores.some((c) => f.includes(c)) ||
+					this.prefixCores.some(({ core, within }) => {
+						const at = f.indexOf(core);
+						return at >= 0 && at <= within;
+					})) &&
 				(this.prefixes.some((p) => f.startsWith(p)) ||
 					this.stemmers.some((lang) => {
 						const s = stemOf(f, lang);
