@@ -60,6 +60,16 @@ export function today(now: Date = clock()): string {
 	return now.toISOString().slice(0, 10);
 }
 
+/**
+ * Everything `canSeePublication`'s and `canReadContent`'s answers depend on besides the record
+ * (and the lending facts passed in): the viewer's role and today's date. Search remembers the
+ * answers for every record per key (thousands of candidates per query); a change to either rule
+ * that reads anything else of the viewer must extend this.
+ */
+export function visibilityKey(viewer: Viewer, now: Date = clock()): string {
+	return `${viewer?.role ?? 'anonymous'}|${today(now)}`;
+}
+
 /** May the viewer know this publication exists and see its metadata? */
 export function canSeePublication(viewer: Viewer, pub: AccessFacts, now = clock()): boolean {
 	if (isStaff(viewer)) return true;

@@ -108,17 +108,22 @@ export async function score(
 	const groups = p.clauses.flatMap((c) => c.groups);
 	const scored = new Map<number, Scored>();
 	for (const [id, hit] of parts) {
-		const covered = new Set(groups.filter((g) => hit.groups.has(g)));
-		const direct = covered.size;
+		let direct = 0;
+		for (const g of groups) if (hit.groups.has(g)) direct++;
+		let coveredCount = direct;
 		// A synonym phrase matched in full stands in for the typed words it translates
 		// (state property ↔ barang milik negara), but a record with the words as typed ranks first.
-		for (const syn of p.synonyms)
-			if (syn.words.every((w) => hit.groups.has(w))) for (const g of syn.covers) covered.add(g);
+		if (p.synonyms.length) {
+			const covered = new Set(groups.filter((g) => hit.groups.has(g)));
+			for (const syn of p.synonyms)
+				if (syn.words.every((w) => hit.groups.has(w))) for (const g of syn.covers) covered.add(g);
+			coveredCount = covered.size;
+		}
 		scored.set(id, {
 			score: hit.score,
 			direct,
-			covered: covered.size,
-			all: covered.size === groups.length,
+			covered: coveredCount,
+			all: coveredCount === groups.length,
 			terms: hit.terms,
 			groups: hit.groups,
 			textVia: hit.textVia ?? new Map()
