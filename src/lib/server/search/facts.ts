@@ -249,6 +249,108 @@ const FACET_KEYS: Record<
 };
 
 /**
+ * The one facet whose filter the record fails, `null` when it passes every filter, `'several'`
+ * when it fails more than one — the same tests as `passes`, made once per record for all facets.
+ */
+function failedFacet(
+	r: RecordFacts,
+	p: Filters,
+	avail: AvailabilityTests,
+	subjectKey: string | null
+): FacetName | null | 'several' {
+	const year =
+		(p.yearFrom !== undefined && (r.year === null || r.year < p.yearFrom)) ||
+		(p.yearTo !== undefined && (r.year === null || r.year > p.yearTo));
+	const tests: [FacetName, boolean][] = [
+		['availability', !!p.availability && !avail[p.availability](r)],
+		['type', !!p.types?.length && !p.types.includes(r.type)],
+		['year', year],
+		['subject', !!subjectKey && !r.subjectKeys.includes(subjectKey)],
+		['series', !!p.series && r.series_slug !== p.series],
+		['language', !!p.language && r.language !== p.language],
+		['access', !!p.access && r.access !== p.access]
+	];
+	let failed: FacetName | null = null;
+	let n = 0;
+	for (const [name, fails] of tests)
+		if (fails) {
+			failed = name;
+			n++;
+		}
+	return n > 1 ? 'several' : failed;
+}
+
+/**
+ * Every facet's counts in one pass over the records (at 5,000 full texts a common word makes
+ * every record a candidate: seven passes, each testing every filter, showed in the profile).
+ * The same counts as `facetCounts` for each name: a record counts in a facet when it passes
+ * every other chosen filter.
+ */
+export function facetTable(
+	rows: RecordFacts[],
+	p: Filters,
+	names: FacetName[],
+	avail: AvailabilityTests = NO_AVAILABILITY
+): Record<FacetName, FacetCount[]> {
+	const counts = new Map(names.map((n) => [n, new Map<string, number>()]));
+	const labels = new Map<string, string>();
+	const subjectKey = p.subjectFilter ? fold(p.subjectFilter) : null;
+	const add = (c: Map<string, number> | undefined, k: string | null) => {
+		if (c && k !== null) c.set(k, (c.get(k) ?? 0) + 1);
+	};
+	const [type, year, subject, series, language, access, availability] = (
+		['type', 'year', 'subject', 'series', 'language', 'access', 'availability'] as const
+	).map((n) => counts.get(n));
+	// Most searches choose no filter: then every record counts in every facet.
+	const filtered =
+		!!p.availability ||
+		!!p.types?.length ||
+		p.yearFrom !== undefined ||
+		p.yearTo !== undefined ||
+		!!subjectKey ||
+		!!p.series ||
+		!!p.language ||
+		!!p.access;
+	for (const r of rows) {
+		const failed = filtered ? failedFacet(r, p, avail, subjectKey) : null;
+		if (failed === 'several') continue;
+		// No closure per record: this loop runs for every candidate of every search.
+		if (failed === null || failed === 'type') add(type, r.type);
+		if (failed === null || failed === 'year') add(year, r.year === null ? null : String(r.year));
+		if (subject && (failed === null || failed === 'subject'))
+			for (const sub of r.subjects) add(subject, sub);
+		if (failed === null || failed === 'series') {
+			add(series, r.series_slug);
+			if (r.series_slug && r.series_title) labels.set(r.series_slug, r.series_title);
+		}
+		if (failed === null || failed === 'language') add(language, r.language);
+		if (failed === null || failed === 'access') add(access, r.access);
+		if (availability && (failed === null || failed === 'availability')) {
+			if (avail.online(r)) add(availability, 'online');
+			if (avail.shelf(r)) add(availability, 'shelf');
+		}
+	}
+	const out = {} as Record<FacetName, FacetCount[]>;
+	for (const name of names) out[name] = ordered(name, counts.get(name)!, labels);
+	return out;
+}
+
+/** A facet's counts as listed: years newest first, availability by value, the rest by count (30). */
+function ordered(
+	name: FacetName,
+	counts: Map<string, number>,
+	labels: Map<string, string>
+): FacetCount[] {
+	const list: FacetCount[] = [...counts].map(([value, count]) =>
+		name === 'series' ? { value, count, label: labels.get(value) ?? value } : { value, count }
+	);
+	if (name === 'availability') return list.sort((a, b) => a.value.localeCompare(b.value));
+	return name === 'year'
+		? list.sort((a, b) => Number(b.value) - Number(a.value))
+		: list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 30);
+}
+
+/**
  * One facet's counts over the records, each counted when it passes every other chosen filter
  * (so choosing a type still shows the other types' counts). Years newest first; the others by
  * count, at most 30.
@@ -270,11 +372,5 @@ export function facetCounts(
 			if (name === 'series' && r.series_title) labels.set(k, r.series_title);
 		}
 	}
-	const list: FacetCount[] = [...counts].map(([value, count]) =>
-		name === 'series' ? { value, count, label: labels.get(value) ?? value } : { value, count }
-	);
-	if (name === 'availability') return list.sort((a, b) => a.value.localeCompare(b.value));
-	return name === 'year'
-		? list.sort((a, b) => Number(b.value) - Number(a.value))
-		: list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 30);
+	return ordered(name, counts, labels);
 }

@@ -11,7 +11,7 @@ import { FUZZY_MAX_LENGTH, plan, words } from './plan.ts';
 import { hasTerm, nearTerms } from './metadata.ts';
 import { ALL_TERMS_FIRST, hitTerms, score } from './rank.ts';
 import {
-	facetCounts,
+	facetTable,
 	passes,
 	policySets,
 	recordFacts,
@@ -200,15 +200,13 @@ export async function search(db: Db, viewer: Viewer, params: SearchParams): Prom
 		);
 	});
 	const matching = keyed.map((k) => k.r);
-	const facets: SearchResult['facets'] = {
-		type: facetCounts(visible, params, 'type', avail),
-		year: facetCounts(visible, params, 'year', avail),
-		subject: facetCounts(visible, params, 'subject', avail),
-		series: facetCounts(visible, params, 'series', avail),
-		language: facetCounts(visible, params, 'language', avail),
-		access: isStaff(viewer) ? facetCounts(visible, params, 'access', avail) : [],
-		availability: facetCounts(visible, params, 'availability', avail)
-	};
+	const facets = facetTable(
+		visible,
+		params,
+		['type', 'year', 'subject', 'series', 'language', 'access', 'availability'],
+		avail
+	);
+	if (!isStaff(viewer)) facets.access = [];
 	const slice = matching.slice((page - 1) * pageSize, page * pageSize);
 	const pubs = await hydrate(
 		db,
