@@ -34,27 +34,19 @@ export function dialectOf(db: Kysely<any>): DialectName {
 }
 
 /**
- * `value LIKE pattern ESCAPE '\'`, ignoring case the way SQLite's LIKE does (ASCII letters):
- * PostgreSQL's LIKE is case-sensitive, so there it is ILIKE.
+ * `value LIKE pattern ESCAPE '\'`, ignoring case, on both engines: SQLite's LIKE ignores the case
+ * of ASCII letters, PostgreSQL's does not. `lower()` on both sides gives SQLite the same answers
+ * as its LIKE did (its lower() folds ASCII only, as its LIKE) and PostgreSQL the same rule, with
+ * Unicode folding on top — no branch on the engine needed.
  */
-export function likeIgnoringCase(
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	db: Kysely<any>,
-	value: Expression<unknown>,
-	pattern: string
-): RawBuilder<boolean> {
-	return dialectOf(db) === 'postgres'
-		? sql<boolean>`${value} ilike ${pattern} escape '\\'`
-		: sql<boolean>`${value} like ${pattern} escape '\\'`;
+export function likeIgnoringCase(value: Expression<unknown>, pattern: string): RawBuilder<boolean> {
+	return sql<boolean>`lower(${value}) like lower(${pattern}) escape '\\'`;
 }
 
 /**
- * An ORDER BY key that sorts text ignoring case: SQLite's `COLLATE NOCASE`; PostgreSQL has no
- * such collation by default, so `lower(value)` there.
+ * An ORDER BY key that sorts text ignoring case on both engines: `lower(value)`, which orders as
+ * SQLite's `COLLATE NOCASE` did (both fold ASCII letters only there); PostgreSQL has no NOCASE.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function caseless(db: Kysely<any>, value: Expression<unknown>): RawBuilder<string> {
-	return dialectOf(db) === 'postgres'
-		? sql<string>`lower(${value})`
-		: sql<string>`${value} collate nocase`;
+export function caseless(value: Expression<unknown>): RawBuilder<string> {
+	return sql<string>`lower(${value})`;
 }
