@@ -2,7 +2,7 @@
 // `npm test`: everything a change must pass, in one command, ending with the one line CI reads:
 //   tests: N passed, M failed
 // 1. makes sure the Debian tools the tests drive are there (Chromium, xmllint, jing, the
-//    HTTP::OAI harvester; installs them with apt-get when root),
+//    HTTP::OAI harvester, PostgreSQL's server binaries; installs them with apt-get when root),
 // 2. quality gates: svelte-check, ESLint, Prettier,
 // 3. builds the production bundle (browser and HTTP tests run against it),
 // 4. runs unit, integration (server) and browser (e2e) tests with Vitest.
@@ -51,9 +51,32 @@ const tools = [
 		file: '/usr/share/perl5/HTTP/OAI.pm',
 		packages: ['libhttp-oai-perl'],
 		why: 'a real OAI-PMH harvester'
+	},
+	{
+		// Any PostgreSQL ≥ 15 the Debian release ships (15 on bookworm); tests/helpers/pg-server.ts
+		// starts its own server from these binaries in a temporary directory (#16).
+		file: '/usr/lib/postgresql/<version ≥ 15>/bin/pg_ctl',
+		present: () => postgresBin() !== null,
+		packages: ['postgresql'],
+		why: 'tests against a real PostgreSQL server'
 	}
 ];
-const missing = tools.filter((t) => !fs.existsSync(t.file));
+
+/** The newest /usr/lib/postgresql/<version>/bin holding pg_ctl, version ≥ 15, or null. */
+function postgresBin() {
+	const base = '/usr/lib/postgresql';
+	if (!fs.existsSync(base)) return null;
+	const versions = fs
+		.readdirSync(base)
+		.map(Number)
+		.filter((v) => Number.isInteger(v) && v >= 15)
+		.sort((a, b) => b - a);
+	const found = versions.find((v) => fs.existsSync(path.join(base, String(v), 'bin', 'pg_ctl')));
+	return found === undefined ? null : path.join(base, String(found), 'bin');
+}
+
+const isPresent = (t) => (t.present ? t.present() : fs.existsSync(t.file));
+const missing = tools.filter((t) => !isPresent(t));
 if (missing.length) {
 	const packages = missing.flatMap((t) => t.packages);
 	if (process.getuid?.() === 0) {
@@ -62,7 +85,7 @@ if (missing.length) {
 			run(`installing ${packages.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...packages], {
 				env: { ...env, DEBIAN_FRONTEND: 'noninteractive' }
 			});
-		const still = missing.filter((t) => !fs.existsSync(t.file));
+		const still = missing.filter((t) => !isPresent(t));
 		if (!ok || still.length) {
 			console.error(
 				`Could not install ${still.map((t) => t.packages.join(' ')).join(', ') || packages.join(' ')} with apt-get.`

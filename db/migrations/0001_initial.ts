@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { autoId, nowIso, refuseTrigger } from './dialect.ts';
 
 /**
  * The whole domain in one first migration so later work extends it instead of rewriting it.
@@ -7,11 +8,12 @@ import { sql, type Kysely } from 'kysely';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-	const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+	// SQLite: strftime(…); PostgreSQL: to_char(clock_timestamp() …) — the same text (dialect.ts).
+	const now = nowIso(db);
 
 	await db.schema
 		.createTable('users')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('nip', 'text', (c) => c.unique())
 		.addColumn('email', 'text', (c) => c.unique())
 		.addColumn('name', 'text', (c) => c.notNull())
@@ -30,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('sessions')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
 		.addColumn('token_hash', 'text', (c) => c.notNull().unique())
 		.addColumn('created_at', 'text', (c) => c.notNull().defaultTo(now))
@@ -44,7 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('api_tokens')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -55,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('login_attempts')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('username', 'text', (c) => c.notNull())
 		.addColumn('ip', 'text', (c) => c.notNull())
 		.addColumn('success', 'integer', (c) => c.notNull())
@@ -74,7 +76,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('series')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('slug', 'text', (c) => c.notNull().unique())
 		.addColumn('title', 'text', (c) => c.notNull())
 		.addColumn('issn', 'text')
@@ -85,7 +87,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('publications')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('type', 'text', (c) =>
 			c
 				.notNull()
@@ -153,7 +155,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('subjects')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('name', 'text', (c) => c.notNull())
 		// Lower-cased, trimmed form: one subject however librarians capitalise it.
 		.addColumn('name_key', 'text', (c) => c.notNull().unique())
@@ -176,7 +178,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('files')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('publication_id', 'integer', (c) => c.notNull().references('publications.id'))
 		.addColumn('version', 'integer', (c) => c.notNull())
 		.addColumn('is_current', 'integer', (c) => c.notNull().defaultTo(1))
@@ -211,7 +213,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('items')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('publication_id', 'integer', (c) => c.notNull().references('publications.id'))
 		.addColumn('barcode', 'text', (c) => c.notNull().unique())
 		.addColumn('location', 'text')
@@ -230,7 +232,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('loan_policies')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('member_type', 'text', (c) => c.notNull())
 		.addColumn('publication_type', 'text', (c) => c.notNull())
 		.addColumn('loan_days', 'integer', (c) => c.notNull())
@@ -249,7 +251,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('loans')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('kind', 'text', (c) =>
 			c
 				.notNull()
@@ -283,7 +285,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('loan_renewals')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('loan_id', 'integer', (c) => c.notNull().references('loans.id'))
 		.addColumn('renewed_at', 'text', (c) => c.notNull())
 		.addColumn('previous_due_at', 'text', (c) => c.notNull())
@@ -293,7 +295,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('holds')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('kind', 'text', (c) =>
 			c
 				.notNull()
@@ -318,7 +320,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('audit_log')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('at', 'text', (c) => c.notNull().defaultTo(now))
 		.addColumn('actor_id', 'integer', (c) => c.references('users.id'))
 		.addColumn('action', 'text', (c) => c.notNull())
@@ -334,17 +336,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.columns(['entity', 'entity_id'])
 		.execute();
 	// Append-only: the database refuses to rewrite history.
-	await sql`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(
-		db
-	);
-	await sql`create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(
-		db
-	);
+	await refuseTrigger(db, 'audit_log_no_update', 'update', 'audit_log', 'audit_log is append-only');
+	await refuseTrigger(db, 'audit_log_no_delete', 'delete', 'audit_log', 'audit_log is append-only');
 
 	// Reading statistics: one row per counted view/download (kept for later statistics).
 	await db.schema
 		.createTable('usage_events')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', autoId(db))
 		.addColumn('publication_id', 'integer', (c) => c.notNull().references('publications.id'))
 		.addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('view','download')`))
 		.addColumn('user_id', 'integer', (c) => c.references('users.id'))

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dropTrigger, isPostgres, refuseTrigger } from './dialect.ts';
 
 /**
  * Circulation: the default holiday calendar (Indonesian national holidays 2026, per the SKB 3
@@ -28,13 +29,24 @@ const HOLIDAYS_2026: [string, string][] = [
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+	// `insert or ignore` is SQLite's; PostgreSQL says `on conflict do nothing`.
+	const pg = isPostgres(db);
 	for (const [date, name] of HOLIDAYS_2026) {
-		await sql`insert or ignore into holidays (date, name) values (${date}, ${name})`.execute(db);
+		if (pg)
+			await sql`insert into holidays (date, name) values (${date}, ${name}) on conflict do nothing`.execute(
+				db
+			);
+		else
+			await sql`insert or ignore into holidays (date, name) values (${date}, ${name})`.execute(db);
 	}
 	// Digital lending is a policy row like any other (publication_type 'digital'), so a
 	// librarian changes the loan period or the per-member limit without a code change.
 	for (const memberType of ['employee', 'staff']) {
-		await sql`insert or ignore into loan_policies (member_type, publication_type, loan_days, max_loans, max_renewals, hold_pickup_days, fine_per_day)
+		if (pg)
+			await sql`insert into loan_policies (member_type, publication_type, loan_days, max_loans, max_renewals, hold_pickup_days, fine_per_day)
+				values (${memberType}, 'digital', 14, 3, 0, 2, 0) on conflict do nothing`.execute(db);
+		else
+			await sql`insert or ignore into loan_policies (member_type, publication_type, loan_days, max_loans, max_renewals, hold_pickup_days, fine_per_day)
 			values (${memberType}, 'digital', 14, 3, 0, 2, 0)`.execute(db);
 	}
 	// The queue and the desk look holds up by member and loans by due date.
@@ -46,23 +58,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.columns(['loan_id'])
 		.execute();
 	// History is never rewritten: a loan, renewal or hold row is never deleted.
-	for (const t of ['loans', 'loan_renewals', 'holds']) {
-		await sql
-			.raw(
-				`create trigger ${t}_no_delete before delete on ${t} begin select raise(abort, '${t} rows are never deleted'); end`
-			)
-			.execute(db);
-	}
-	await sql`create trigger loan_renewals_no_update before update on loan_renewals begin select raise(abort, 'loan_renewals is append-only'); end`.execute(
-		db
+	for (const t of ['loans', 'loan_renewals', 'holds'])
+		await refuseTrigger(db, `${t}_no_delete`, 'delete', t, `${t} rows are never deleted`);
+	await refuseTrigger(
+		db,
+		'loan_renewals_no_update',
+		'update',
+		'loan_renewals',
+		'loan_renewals is append-only'
 	);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-	for (const t of ['loans', 'loan_renewals', 'holds'])
-		await sql.raw(`drop trigger if exists ${t}_no_delete`).execute(db);
-	await sql`drop trigger if exists loan_renewals_no_update`.execute(db);
+	for (const t of ['loans', 'loan_renewals', 'holds']) await dropTrigger(db, `${t}_no_delete`, t);
+	await dropTrigger(db, 'loan_renewals_no_update', 'loan_renewals');
 	await db.schema.dropIndex('holds_user').ifExists().execute();
 	await db.schema.dropIndex('loans_due').ifExists().execute();
 	await db.schema.dropIndex('loan_renewals_loan').ifExists().execute();

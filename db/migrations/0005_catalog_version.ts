@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bumpTrigger, dropTrigger } from './dialect.ts';
 
 /**
  * One counter for "the catalog changed": every insert, update or delete of a table a public page
@@ -9,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
  * no writer can forget it, including other processes and raw SQL.
  * Circulation tables count too: a detail page shows whether a copy is on the shelf and the
  * loan rules.
+ * PostgreSQL (#16): the same row-level triggers, calling the `bump_version` trigger function.
  * Frozen in time like every migration: `Kysely<any>`, no application imports.
  */
 export const TABLES = [
@@ -33,14 +35,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 	);
 	await sql`insert into catalog_version (id, version) values (1, 1)`.execute(db);
 	for (const table of TABLES) {
-		for (const event of ['insert', 'update', 'delete']) {
-			await sql
-				.raw(
-					`create trigger catalog_version_${table}_${event} after ${event} on ${table} ` +
-						`begin update catalog_version set version = version + 1 where id = 1; end`
-				)
-				.execute(db);
-		}
+		for (const event of ['insert', 'update', 'delete'] as const)
+			await bumpTrigger(db, `catalog_version_${table}_${event}`, event, table, 'catalog_version');
 	}
 }
 
@@ -48,6 +44,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
 	for (const table of TABLES)
 		for (const event of ['insert', 'update', 'delete'])
-			await sql.raw(`drop trigger if exists catalog_version_${table}_${event}`).execute(db);
+			await dropTrigger(db, `catalog_version_${table}_${event}`, table);
 	await sql`drop table catalog_version`.execute(db);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect.ts';
 
 /**
  * OAI-PMH data provider state (src/lib/server/interop/oai.ts).
@@ -18,6 +19,8 @@ import { sql, type Kysely } from 'kysely';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+	// `without rowid` is a SQLite storage choice; PostgreSQL has no rowid to drop.
+	const withoutRowid = isPostgres(db) ? sql`` : sql`without rowid`;
 	await sql`create table oai_records (
 		publication_id integer primary key,
 		datestamp text not null,
@@ -31,7 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		publication_id integer not null references oai_records (publication_id) on delete cascade,
 		set_spec text not null,
 		primary key (set_spec, publication_id)
-	) without rowid`.execute(db);
+	) ${withoutRowid}`.execute(db);
 	await sql`create index oai_record_sets_publication on oai_record_sets (publication_id)`.execute(
 		db
 	);

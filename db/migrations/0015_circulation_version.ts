@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bumpTrigger, dropTrigger } from './dialect.ts';
 
 /**
  * A second counter, `circulation_version`, for "a copy moved": every insert, update or delete of
@@ -15,7 +16,7 @@ import { sql, type Kysely } from 'kysely';
  * Frozen in time like every migration: `Kysely<any>`, no application imports.
  */
 const TABLES = ['items', 'loans', 'holds'];
-const EVENTS = ['insert', 'update', 'delete'];
+const EVENTS = ['insert', 'update', 'delete'] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -25,13 +26,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await sql`insert into circulation_version (id, version) values (1, 1)`.execute(db);
 	for (const table of TABLES)
 		for (const event of EVENTS) {
-			await sql.raw(`drop trigger if exists catalog_version_${table}_${event}`).execute(db);
-			await sql
-				.raw(
-					`create trigger circulation_version_${table}_${event} after ${event} on ${table} ` +
-						`begin update circulation_version set version = version + 1 where id = 1; end`
-				)
-				.execute(db);
+			await dropTrigger(db, `catalog_version_${table}_${event}`, table);
+			await bumpTrigger(
+				db,
+				`circulation_version_${table}_${event}`,
+				event,
+				table,
+				'circulation_version'
+			);
 		}
 }
 
@@ -39,13 +41,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
 	for (const table of TABLES)
 		for (const event of EVENTS) {
-			await sql.raw(`drop trigger if exists circulation_version_${table}_${event}`).execute(db);
-			await sql
-				.raw(
-					`create trigger catalog_version_${table}_${event} after ${event} on ${table} ` +
-						`begin update catalog_version set version = version + 1 where id = 1; end`
-				)
-				.execute(db);
+			await dropTrigger(db, `circulation_version_${table}_${event}`, table);
+			await bumpTrigger(db, `catalog_version_${table}_${event}`, event, table, 'catalog_version');
 		}
 	await sql`drop table circulation_version`.execute(db);
 }

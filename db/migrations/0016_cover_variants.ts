@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bumpTrigger, dropTrigger } from './dialect.ts';
 
 /**
  * Cover images in the sizes and formats browsers want (issue #18, "light pages"): for each
@@ -24,18 +25,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 		bytes integer not null,
 		primary key (file_id, format, width)
 	)`.execute(db);
-	for (const event of ['insert', 'update', 'delete'])
-		await sql
-			.raw(
-				`create trigger catalog_version_cover_variants_${event} after ${event} on cover_variants ` +
-					`begin update catalog_version set version = version + 1 where id = 1; end`
-			)
-			.execute(db);
+	for (const event of ['insert', 'update', 'delete'] as const)
+		await bumpTrigger(
+			db,
+			`catalog_version_cover_variants_${event}`,
+			event,
+			'cover_variants',
+			'catalog_version'
+		);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
 	for (const event of ['insert', 'update', 'delete'])
-		await sql.raw(`drop trigger if exists catalog_version_cover_variants_${event}`).execute(db);
+		await dropTrigger(db, `catalog_version_cover_variants_${event}`, 'cover_variants');
 	await sql`drop table cover_variants`.execute(db);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect.ts';
 
 /**
  * Page hits at library scale, and long-text indexes without copies of their input.
@@ -13,11 +14,23 @@ import { sql, type Kysely } from 'kysely';
  * - `search_text` is recreated contentless (`content=''`, `contentless_delete=1`): its stored
  *   copy of every record's stems was never read (matches need only the index), and was about a
  *   fifth of the search tables.
- * Both are derived data: clearing `search_text_state` makes the index builder analyse every
+ * PostgreSQL (#16): only `search_page_terms` (FTS5 is SQLite's). Both are derived data: clearing `search_text_state` makes the index builder analyse every
  * record again, once. Frozen in time like every migration: `Kysely<any>`, no application imports.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+	// A plain table on both engines (bytea on PostgreSQL): the PostgreSQL text engine (#16)
+	// reads page hits from it the same way.
+	if (isPostgres(db)) {
+		await sql`create table search_page_terms (
+			file_id integer not null,
+			term text not null,
+			pages bytea not null,
+			primary key (file_id, term)
+		)`.execute(db);
+		await sql`delete from search_text_state`.execute(db);
+		return;
+	}
 	await sql`drop table if exists search_pages`.execute(db);
 	await sql`create table search_page_terms (
 		file_id integer not null,
@@ -37,6 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
 	await sql`drop table if exists search_page_terms`.execute(db);
+	if (isPostgres(db)) return;
 	await sql`drop table if exists search_vocab`.execute(db);
 	await sql`drop table if exists search_text`.execute(db);
 	await sql`create virtual table search_text using fts5(abstract, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '3 4 5', detail = column)`.execute(

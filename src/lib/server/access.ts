@@ -138,7 +138,8 @@ export function visibleTo(viewer: Viewer, now = clock()) {
 	return (
 		eb: ExpressionBuilder<Database, 'publications'>
 	): ExpressionWrapper<Database, 'publications', SqlBool> => {
-		if (isStaff(viewer)) return eb.lit(1).$castTo<SqlBool>() as never;
+		// `true`, not `1`: PostgreSQL takes only a boolean as a condition (SQLite reads it as 1).
+		if (isStaff(viewer)) return eb.lit(true).$castTo<SqlBool>() as never;
 		return eb.and([
 			eb('publications.status', '=', 'published'),
 			hasRole(viewer, 'employee')

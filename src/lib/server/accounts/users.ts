@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { writeTransaction } from '../db/write.js';
 import type { Db } from '../db/index.ts';
+import { caseless, likeIgnoringCase } from '../db/dialect.ts';
 import type { Role } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import * as audit from '../audit.ts';
@@ -51,8 +52,13 @@ export async function create(
 	const existing = await db
 		.selectFrom('users')
 		.select('id')
+		// Only the identifiers given (at least one is, checked above); PostgreSQL refuses a NUL
+		// character in text, so no placeholder value stands in for a missing one.
 		.where((eb) =>
-			eb.or([eb('nip', '=', input.nip ?? '\u0000'), eb('email', '=', email ?? '\u0000')])
+			eb.or([
+				...(input.nip ? [eb('nip', '=', input.nip)] : []),
+				...(email ? [eb('email', '=', email)] : [])
+			])
 		)
 		.executeTakeFirst();
 	if (existing) throw new Conflict('account_exists', 'accounts.exists');
@@ -168,7 +174,11 @@ export async function search(
 	if (text) {
 		const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 		query = query.where((eb) =>
-			eb.or([eb('name', 'like', like), eb('nip', 'like', like), eb('email', 'like', like)])
+			eb.or([
+				likeIgnoringCase(eb.ref('name'), like),
+				likeIgnoringCase(eb.ref('nip'), like),
+				likeIgnoringCase(eb.ref('email'), like)
+			])
 		);
 	}
 	const { n } = await query
@@ -179,7 +189,7 @@ export async function search(
 		// Names sort case-insensitively; an account without NIP or e-mail sorts last either way.
 		ordered =
 			sort.key === 'name'
-				? ordered.orderBy(sql`name collate nocase`, sort.dir)
+				? ordered.orderBy(caseless(sql.ref('name')), sort.dir)
 				: ordered.orderBy(sql`${sql.ref(sort.key)} is null`).orderBy(sort.key, sort.dir);
 	}
 	const rows = await ordered.orderBy('id', 'desc').limit(limit).offset(offset).execute();

@@ -1,5 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { caseless, likeIgnoringCase } from '../db/dialect.ts';
 import type { Database, PublicationRow } from '../db/schema.ts';
 import { canSeePublication, isStaff, visibleTo, type Viewer } from '../access.ts';
 import { NotFound } from '../errors.ts';
@@ -120,16 +121,16 @@ function applyFilters(
 			const like = `%${escapeLike(word)}%`;
 			qb = qb.where(({ or, eb, exists, selectFrom }) =>
 				or([
-					sql<boolean>`${sql.ref('publications.title')} like ${like} escape '\\'`,
-					sql<boolean>`${sql.ref('publications.subtitle')} like ${like} escape '\\'`,
-					sql<boolean>`${sql.ref('publications.abstract')} like ${like} escape '\\'`,
-					sql<boolean>`${sql.ref('publications.regulation_number')} like ${like} escape '\\'`,
+					likeIgnoringCase(sql.ref('publications.title'), like),
+					likeIgnoringCase(sql.ref('publications.subtitle'), like),
+					likeIgnoringCase(sql.ref('publications.abstract'), like),
+					likeIgnoringCase(sql.ref('publications.regulation_number'), like),
 					eb('publications.isbn', '=', word),
 					exists(
 						selectFrom('publication_authors as pa')
 							.select(sql`1`.as('one'))
 							.whereRef('pa.publication_id', '=', 'publications.id')
-							.where(sql<boolean>`pa.name like ${like} escape '\\'`)
+							.where(likeIgnoringCase(sql.ref('pa.name'), like))
 					)
 				])
 			);
@@ -159,7 +160,7 @@ function orderBy<O>(
 			return qb.orderBy(date, 'asc').orderBy('publications.id', 'asc');
 		case 'title':
 			return qb
-				.orderBy(sql`publications.title collate nocase`, dir ?? 'asc')
+				.orderBy(caseless(sql.ref('publications.title')), dir ?? 'asc')
 				.orderBy('publications.id', dir ?? 'asc');
 		case 'added':
 			return qb

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { config } from '../config.ts';
+import { databaseUrl, dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -55,17 +57,64 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 	});
 }
 
+/**
+ * How pg turns PostgreSQL's 64-bit integers (`count(*)`, `sum()` of integers) and numerics into
+ * JavaScript: as numbers, like better-sqlite3 does, instead of pg's default strings — domain code
+ * compares and adds them. Counts, ids and rupiah amounts stay far below 2^53. Set per pool, not
+ * on pg's global type table, so nothing else in the process is affected.
+ */
+const pgTypes = {
+	getTypeParser(oid: number, format?: 'text' | 'binary') {
+		if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		return (pg.types.getTypeParser as any)(oid, format);
+	}
+};
+
+/** Connections a process's pool may hold (`DATABASE_POOL_SIZE`, default 10). */
+function poolSize(): number {
+	const n = Number(process.env.DATABASE_POOL_SIZE?.trim() || 10);
+	if (!Number.isInteger(n) || n <= 0)
+		throw new Error(`DATABASE_POOL_SIZE must be a positive integer, got "${n}"`);
+	return n;
+}
+
+/**
+ * Opens a PostgreSQL database (a `postgres://` URL) through Kysely's PostgreSQL dialect over a
+ * `pg` connection pool. Every session runs in UTC so timestamp text the database writes (column
+ * defaults, triggers) matches the ISO-8601 UTC strings the application writes.
+ */
+export function openPostgres(url: string): Db {
+	const pool = new pg.Pool({
+		connectionString: url,
+		max: poolSize(),
+		types: pgTypes,
+		options: '-c TimeZone=UTC',
+		application_name: 'perpustakaan'
+	});
+	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The configured database: PostgreSQL when DATABASE_URL is set, else DATA_DIR's SQLite file. */
+export function openConfigured(): Db {
+	const url = databaseUrl();
+	return url ? openPostgres(url) : openDatabase(config.databaseFile);
+}
+
 let instance: Db | undefined;
 let ready: Promise<Db> | undefined;
 /** Set by `checkpointAndClose`: a request still running after shutdown must not reopen it. */
 let stopped = false;
 
-/** The application's one Kysely instance, opened on DATA_DIR and migrated on first use. */
+/**
+ * The application's one Kysely instance — PostgreSQL when DATABASE_URL is set, else SQLite in
+ * DATA_DIR — migrated on first use.
+ */
 export function getDb(): Promise<Db> {
 	if (stopped)
 		return Promise.reject(new Error('the database is closed: the server is shutting down'));
 	ready ??= (async () => {
-		const db = openDatabase(config.databaseFile);
+		const db = openConfigured();
 		await migrateToLatest(db);
 		instance = db;
 		return db;
@@ -92,12 +141,17 @@ export interface Checkpoint {
  * Server shutdown: copies the whole write-ahead log into the database file and truncates it
  * (`PRAGMA wal_checkpoint(TRUNCATE)`), then closes the shared instance — so a stopped server
  * leaves one self-contained database file, ready to copy or back up. Returns the checkpoint's
- * result, or null when no database was open.
+ * result, or null when no database was open. On PostgreSQL there is no file to checkpoint (the
+ * server owns its log): the pool is closed and null returned.
  */
 export async function checkpointAndClose(): Promise<Checkpoint | null> {
 	const db = instance;
 	if (!db) return null;
 	stopped = true;
+	if (dialectOf(db) === 'postgres') {
+		await closeDb();
+		return null;
+	}
 	const { rows } = await sql<Checkpoint>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
 	await closeDb();
 	return rows[0] ?? null;

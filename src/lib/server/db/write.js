@@ -8,7 +8,25 @@
 // lock before the first read, waiting up to busy_timeout for it, so the transaction's reads are
 // always of the latest data and its writes can never fail that way. Imports, uploads, loans and
 // the index builder run at the same time in real use; every one of them writes through here.
-import { sql } from 'kysely';
+//
+// PostgreSQL (DATABASE_URL set, issue #16): the same guarantee, across every server sharing the
+// database. `writeTransaction` there runs `BEGIN` (READ COMMITTED) and then takes one
+// transaction-scoped advisory lock, `pg_advisory_xact_lock(WRITE_LOCK_KEY)`, before `fn` reads
+// anything: exactly one writeTransaction runs at a time, on every server, as with SQLite's write
+// lock; readers are never blocked (MVCC). Because the lock is taken before the first read and
+// READ COMMITTED gives each statement a fresh snapshot, `fn` reads the latest committed data and
+// nothing another writeTransaction does can interleave — the circulation "last copy" race has
+// exactly one winner, the login budget cannot be overspent.
+// Why not SERIALIZABLE with retry: every catalog and circulation write also bumps one counter row
+// (catalog_version / circulation_version, migrations 0005 and 0015), so concurrent writers
+// would conflict on it anyway and SERIALIZABLE would turn that into aborts and re-runs of `fn`;
+// several callers do work outside the database inside `fn` (storing files, in-memory learning)
+// that is not safe to run twice. One write lock keeps today's semantics and today's callers.
+// What it costs: writes are serialized as they are on SQLite — the ceiling is the same, not
+// lower; narrowing the lock (per publication, per table) is later work once measured.
+// A writer waits at most WRITE_LOCK_TIMEOUT for the lock (PostgreSQL's `lock_timeout`, local to
+// the transaction), then fails like a SQLite writer that stayed busy.
+import { PostgresAdapter, sql } from 'kysely';
 
 /** How many times a BEGIN that still found the database busy after busy_timeout is retried. */
 export const WRITE_RETRIES = 6;
@@ -31,13 +49,60 @@ export function backoffMs(attempt) {
 	return Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random());
 }
 
+/** The advisory-lock key of "the database's write side" on PostgreSQL (any fixed 64-bit number). */
+export const WRITE_LOCK_KEY = 7_316_042_016;
+
+/** How long a PostgreSQL writer waits for the write lock before failing. */
+export const WRITE_LOCK_TIMEOUT = '30s';
+
+/**
+ * Whether a Kysely instance (or a connection it handed out) talks to PostgreSQL.
+ * @param {import('kysely').Kysely<any>} db
+ */
+function isPostgres(db) {
+	return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * SQLite: `BEGIN IMMEDIATE`, retried with back-off while the write lock stays busy.
+ * @param {import('kysely').Kysely<any>} conn
+ */
+async function beginImmediate(conn) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await sql`begin immediate`.execute(conn);
+			return;
+		} catch (err) {
+			if (!isBusy(err) || attempt > WRITE_RETRIES) throw err;
+			await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+		}
+	}
+}
+
+/**
+ * PostgreSQL: `BEGIN` (READ COMMITTED), then the one write lock, waiting at most
+ * WRITE_LOCK_TIMEOUT; the transaction is rolled back if the lock is not had.
+ * @param {import('kysely').Kysely<any>} conn
+ */
+async function beginPostgres(conn) {
+	await sql`begin`.execute(conn);
+	try {
+		await sql`set local lock_timeout = ${sql.lit(WRITE_LOCK_TIMEOUT)}`.execute(conn);
+		await sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK_KEY)})`.execute(conn);
+	} catch (err) {
+		await sql`rollback`.execute(conn).catch(() => {});
+		throw err;
+	}
+}
+
 /** Connections (Kysely single-connection executors) currently inside `writeTransaction`. */
 const inWrite = new WeakSet();
 
 /**
  * Runs `fn` inside one `BEGIN IMMEDIATE … COMMIT` on the Kysely database, rolling back on any
  * error. Taking the write lock is retried (bounded, with back-off) when it stays busy past the
- * busy timeout. Called again with the `tx` it handed out, it simply runs `fn` in that same
+ * busy timeout. On PostgreSQL: `BEGIN`, then the one write lock (see the top of this file).
+ * Called again with the `tx` it handed out, it simply runs `fn` in that same
  * transaction, so domain functions compose.
  * @template {import('kysely').Kysely<any>} D
  * @template T
@@ -47,16 +112,10 @@ const inWrite = new WeakSet();
  */
 export async function writeTransaction(db, fn) {
 	if (inWrite.has(db)) return fn(db);
+	const postgres = isPostgres(db);
 	return db.connection().execute(async (conn) => {
-		for (let attempt = 1; ; attempt++) {
-			try {
-				await sql`begin immediate`.execute(conn);
-				break;
-			} catch (err) {
-				if (!isBusy(err) || attempt > WRITE_RETRIES) throw err;
-				await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-			}
-		}
+		if (postgres) await beginPostgres(conn);
+		else await beginImmediate(conn);
 		inWrite.add(conn);
 		try {
 			const result = await fn(/** @type {D} */ (/** @type {unknown} */ (conn)));
