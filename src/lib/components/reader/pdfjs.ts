@@ -114,7 +114,7 @@ function contentRange(response: Response): [number, number] | null {
 }
 
 /**
- * Asks for the first `headBytes` and the `tail` range (see `tailRange`) of `url` at once (two range requests
+ * Asks for the first `headBytes` and the `tailSpec` range (see `tailRange`) of `url` at once (two range requests
  * in parallel, with the visitor's cookies: the file endpoint decides who may read). Resolves to
  * null when the server does not answer both with 206 — a missing or forbidden file, or no range
  * support — and the reader then opens the file the ordinary way, which reports the error.
@@ -122,7 +122,7 @@ function contentRange(response: Response): [number, number] | null {
 export async function prefetchRanges(
 	url: string,
 	headBytes: number,
-	tail: string,
+	tailSpec: string,
 	signal?: AbortSignal
 ): Promise<Prefetched | null> {
 	try {
@@ -135,7 +135,7 @@ export async function prefetchRanges(
 				? [early.head, early.tail]
 				: [
 						fetch(url, { headers: { Range: `bytes=0-${headBytes - 1}` }, signal }),
-						fetch(url, { headers: { Range: `bytes=${tail}` }, signal })
+						fetch(url, { headers: { Range: `bytes=${tailSpec}` }, signal })
 					]
 		);
 		if (early?.worker && !mine) early.worker.terminate(); // started for another reader

@@ -180,7 +180,7 @@ export async function openReader(
 	if (!facts) {
 		// The page explains how to get a loan instead of pretending the record does not exist.
 		if (viewer && publication.access === 'restricted' && publication.digitalCopies > 0)
-			return { publication, state: 'loan_required', mayDownload: false };
+			return { publication, state: 'loan_required', mayDownload: false, tailStart: null };
 		throw new NotFound('error.publicationNotFound');
 	}
 	const file = await publications.currentFile(db, publicationId);
