@@ -152,6 +152,12 @@ async function lighthousePage(
 		});
 		if (!r) throw new Error(`lighthouse gave no result for ${url}`);
 		const lhr = r.lhr;
+		// BENCH_WEB_LH_DIR keeps each run's full report (opportunities, main-thread breakdown).
+		const keepDir = process.env.BENCH_WEB_LH_DIR;
+		if (keepDir) {
+			fs.mkdirSync(keepDir, { recursive: true });
+			fs.writeFileSync(path.join(keepDir, `${name}-${i + 1}.json`), JSON.stringify(lhr));
+		}
 		version = lhr.lighthouseVersion;
 		if (lhr.runtimeError) throw new Error(`lighthouse on ${url}: ${lhr.runtimeError.message}`);
 		const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);

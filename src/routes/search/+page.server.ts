@@ -7,6 +7,13 @@ import { viewerOf } from '$lib/server/request.ts';
 import { RESULT_COUNT_HEADER } from '$lib/server/statistics/search-log.ts';
 import type { PageServerLoad } from './$types';
 
+/**
+ * Served as HTML only, without the app's JavaScript to download, run and hydrate (Lighthouse's
+ * Total Blocking Time on a phone was mostly that; issue #18): the page's few interactive pieces
+ * are an island of their own (static/islands/search.js), the header's suggestions another.
+ */
+export const csr = false;
+
 export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
 	try {
 		const params = parseSearchParams(url);

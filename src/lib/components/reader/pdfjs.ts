@@ -43,13 +43,23 @@ export const PDFJS_PRELOADS = { modules: [pdfjsUrl, viewerUrl], worker: workerUr
  */
 export const READER_RANGES = { chunk: 64 * 1024, head: 128 * 1024, tail: 64 * 1024 } as const;
 
+/**
+ * The tail request, as the part of a `Range: bytes=` header after `=`: from the chunk boundary
+ * the server chose (`tailChunkStart` in lib/server/reader/open.ts: whole chunks holding the last
+ * `READER_RANGES.tail` bytes and the cross-reference section) to the end, else the last
+ * `READER_RANGES.tail` bytes.
+ */
+export function tailRange(tailStart: number | null | undefined): string {
+	return tailStart == null ? `-${READER_RANGES.tail}` : `${tailStart}-`;
+}
+
 /** The attributes of the reader page's `<meta name="djkn-reader">`, read by app.html's script. */
-export function readerMeta(fileUrl: string) {
+export function readerMeta(fileUrl: string, tail: string) {
 	return {
 		'data-file': fileUrl,
 		'data-worker': workerUrl,
 		'data-head': String(READER_RANGES.head),
-		'data-tail': String(READER_RANGES.tail)
+		'data-tail': tail
 	};
 }
 
@@ -104,7 +114,7 @@ function contentRange(response: Response): [number, number] | null {
 }
 
 /**
- * Asks for the first `headBytes` and the last `tailBytes` of `url` at once (two range requests
+ * Asks for the first `headBytes` and the `tailSpec` range (see `tailRange`) of `url` at once (two range requests
  * in parallel, with the visitor's cookies: the file endpoint decides who may read). Resolves to
  * null when the server does not answer both with 206 — a missing or forbidden file, or no range
  * support — and the reader then opens the file the ordinary way, which reports the error.
@@ -112,7 +122,7 @@ function contentRange(response: Response): [number, number] | null {
 export async function prefetchRanges(
 	url: string,
 	headBytes: number,
-	tailBytes: number,
+	tailSpec: string,
 	signal?: AbortSignal
 ): Promise<Prefetched | null> {
 	try {
@@ -125,7 +135,7 @@ export async function prefetchRanges(
 				? [early.head, early.tail]
 				: [
 						fetch(url, { headers: { Range: `bytes=0-${headBytes - 1}` }, signal }),
-						fetch(url, { headers: { Range: `bytes=-${tailBytes}` }, signal })
+						fetch(url, { headers: { Range: `bytes=${tailSpec}` }, signal })
 					]
 		);
 		if (early?.worker && !mine) early.worker.terminate(); // started for another reader

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { canDownload, canReadContent, type Viewer } from '../access.ts';
@@ -7,6 +8,9 @@ import { log } from '../log.ts';
 import * as publications from '../catalog/publications.ts';
 import * as storage from '../storage/index.ts';
 import type { Publication } from '../../types.ts';
+
+/** pdf.js's range chunk in the reader (READER_RANGES.chunk in lib/components/reader/pdfjs.ts). */
+export const READER_CHUNK = 64 * 1024;
 
 /**
  * Opening a publication for reading: the one place that decides, through the access policy,
@@ -116,6 +120,47 @@ export interface ReaderContext {
 	publication: Publication;
 	state: FileState;
 	mayDownload: boolean;
+	/** Where the reader's first request for the file's end starts (`tailChunkStart`); ok only. */
+	tailStart: number | null;
+}
+
+/**
+ * Where the reader's first request for the end of the PDF at `file` (`size` bytes) should
+ * start: on a `chunk` boundary, early enough to hold at least the last `minTail` bytes and the
+ * cross-reference section (from the `startxref` line in the last KiB, when it is no more than
+ * `maxTail` before the end).
+ *
+ * Why: the reader asks for the file's end together with its start before pdf.js runs
+ * (reader/pdfjs.ts), and pdf.js then reads the file in whole, aligned chunks. A tail of exactly
+ * the last 64 KiB began inside a chunk, so pdf.js asked for that chunk's remaining bytes in a
+ * round trip of their own before the first page could be drawn (the bench PDF: 5 KB, one more
+ * round trip; issue #18). Files written with object streams (pdf-lib, most producers) keep the
+ * catalogue and page tree there, just before a small cross-reference stream: hence a tail of
+ * whole chunks rather than the cross-reference section alone.
+ */
+export async function tailChunkStart(
+	file: string,
+	size: number,
+	chunk: number,
+	minTail = chunk,
+	maxTail = 4 * chunk
+): Promise<number> {
+	let from = Math.max(0, size - minTail);
+	const want = Math.min(size, 1024);
+	const fh = await fs.open(file, 'r').catch(() => null);
+	if (fh) {
+		try {
+			const buf = Buffer.alloc(want);
+			const { bytesRead } = await fh.read(buf, 0, want, size - want);
+			const text = buf.subarray(0, bytesRead).toString('latin1');
+			const all = [...text.matchAll(/startxref\s+(\d+)/g)];
+			const at = all.length ? Number(all[all.length - 1][1]) : NaN;
+			if (Number.isSafeInteger(at) && at < size && size - at <= maxTail) from = Math.min(from, at);
+		} finally {
+			await fh.close();
+		}
+	}
+	return Math.floor(from / chunk) * chunk;
 }
 
 /**
@@ -135,15 +180,22 @@ export async function openReader(
 	if (!facts) {
 		// The page explains how to get a loan instead of pretending the record does not exist.
 		if (viewer && publication.access === 'restricted' && publication.digitalCopies > 0)
-			return { publication, state: 'loan_required', mayDownload: false };
+			return { publication, state: 'loan_required', mayDownload: false, tailStart: null };
 		throw new NotFound('error.publicationNotFound');
 	}
 	const file = await publications.currentFile(db, publicationId);
 	let state: FileState = 'ok';
+	let tailStart: number | null = null;
+	const st = file ? await storage.stat(file.storage_key) : null;
 	if (!file) state = 'no_file';
-	else if (!(await storage.stat(file.storage_key))) {
+	else if (!st) {
 		log.warn({ publicationId, key: file.storage_key }, 'stored file missing');
 		state = 'file_missing';
-	}
-	return { publication, state, mayDownload: state === 'ok' && canDownload(viewer, facts, now) };
+	} else tailStart = await tailChunkStart(storage.pathOf(file.storage_key), st.bytes, READER_CHUNK);
+	return {
+		publication,
+		state,
+		mayDownload: state === 'ok' && canDownload(viewer, facts, now),
+		tailStart
+	};
 }

@@ -47,6 +47,7 @@ export const load: PageServerLoad = async (event) => {
 						}
 					: null,
 			state: ctx.state,
+			tailStart: ctx.tailStart,
 			fileUrl: `/api/v1/publications/${id}/file`,
 			downloadUrl: ctx.mayDownload ? `/api/v1/publications/${id}/file?download=1` : null,
 			progressUrl: viewer ? `/api/v1/publications/${id}/progress` : null
