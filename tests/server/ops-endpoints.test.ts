@@ -243,10 +243,18 @@ describe('security headers on every response', () => {
 	};
 
 	it('static assets (served before SvelteKit) carry them, as pages and JSON do', async () => {
-		const html = await (await fetch(`${server.url}/`)).text();
+		// The home page is HTML only (#18): the app's JavaScript is referenced by the login page.
+		const html = await (await fetch(`${server.url}/login`)).text();
 		const asset = /\/_app\/immutable\/[^"']+\.js/.exec(html)?.[0];
 		expect(asset).toBeTruthy();
-		const paths = ['/favicon.svg', asset!, '/_app/version.json', '/', '/api/v1/publications'];
+		const paths = [
+			'/favicon.svg',
+			asset!,
+			'/islands/suggest.js',
+			'/_app/version.json',
+			'/',
+			'/api/v1/publications'
+		];
 		for (const p of paths) {
 			const res = await fetch(`${server.url}${p}`);
 			expect(res.status, p).toBe(200);
@@ -261,7 +269,7 @@ describe('security headers on every response', () => {
 		expect(again.status).toBe(304);
 		expect(again.headers.get('x-content-type-options')).toBe('nosniff');
 		// Pages keep SvelteKit's nonce-based policy; other SvelteKit responses get the strict one.
-		const page = await fetch(`${server.url}/`);
+		const page = await fetch(`${server.url}/login`);
 		expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
 		const api = await fetch(`${server.url}/api/v1/publications`);
 		expect(api.headers.get('content-security-policy')).toBe(
