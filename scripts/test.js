@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { postgresBin } from './lib/postgres-bin.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, 'test-results');
@@ -61,19 +62,6 @@ const tools = [
 		why: 'tests against a real PostgreSQL server'
 	}
 ];
-
-/** The newest /usr/lib/postgresql/<version>/bin holding pg_ctl, version ≥ 15, or null. */
-function postgresBin() {
-	const base = '/usr/lib/postgresql';
-	if (!fs.existsSync(base)) return null;
-	const versions = fs
-		.readdirSync(base)
-		.map(Number)
-		.filter((v) => Number.isInteger(v) && v >= 15)
-		.sort((a, b) => b - a);
-	const found = versions.find((v) => fs.existsSync(path.join(base, String(v), 'bin', 'pg_ctl')));
-	return found === undefined ? null : path.join(base, String(found), 'bin');
-}
 
 const isPresent = (t) => (t.present ? t.present() : fs.existsSync(t.file));
 const missing = tools.filter((t) => !isPresent(t));

@@ -11,38 +11,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-
-/** The newest installed PostgreSQL (≥ 15) binaries, or PG_BIN when set. */
-export function postgresBin(): string | null {
-	if (process.env.PG_BIN) return process.env.PG_BIN;
-	const base = '/usr/lib/postgresql';
-	if (!fs.existsSync(base)) return null;
-	const versions = fs
-		.readdirSync(base)
-		.map(Number)
-		.filter((v) => Number.isInteger(v) && v >= 15)
-		.sort((a, b) => b - a);
-	for (const v of versions) {
-		const bin = path.join(base, String(v), 'bin');
-		if (fs.existsSync(path.join(bin, 'pg_ctl'))) return bin;
-	}
-	return null;
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
-}
+import { postgresBin } from '../../scripts/lib/postgres-bin.js';
+import { freePort } from './server.ts';
 
 export interface PgServer {
 	port: number;
