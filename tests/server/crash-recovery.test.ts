@@ -88,6 +88,12 @@ describe('crash during import', () => {
 
 		server = await startServer(dataDir);
 		expect(server.output()).toMatch(/"msg":"ready"/);
+		// After a restart the leader makes the WebP/AVIF covers an interrupted upload did not
+		// get, each written just before its row; the catalog is checked once that has settled.
+		const restarted = server;
+		await expect
+			.poll(() => restarted.output(), { timeout: 30_000 })
+			.toMatch(/"msg":"cover variants backfilled"/);
 		checkConsistent(dataDir);
 
 		const second = await (await importAll(server)).statuses;

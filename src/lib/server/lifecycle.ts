@@ -151,7 +151,8 @@ export async function start(): Promise<void> {
 	// background, by the leader alone; each file is skipped once it has its rows.
 	if (leader)
 		void covers.backfill(db, coversStop.signal).then(
-			(made) => made > 0 && log.info({ files: made }, 'cover variants made'),
+			// Logged even when nothing was made: the end of start-up work others can wait for.
+			(made) => log.info({ files: made }, 'cover variants backfilled'),
 			(err: unknown) => log.warn({ err }, 'cover variants backfill stopped')
 		);
 	process.once('perpustakaan:draining', () => coversStop.abort());

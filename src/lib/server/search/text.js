@@ -69,7 +69,7 @@ export function syncText(file, onProgress, opts = {}) {
 	const db = new Database(file, { fileMustExist: true });
 	db.pragma('busy_timeout = 10000');
 	try {
-		if (opts.full) db.prepare('delete from search_text_state').run();
+		if (opts.full) writeSync(db, () => db.prepare('delete from search_text_state').run())();
 		const rows =
 			/** @type {{ id: number, language: string, abstract: string | null, updated_at: string, file_id: number | null, signature: string | null }[]} */ (
 				db
@@ -156,13 +156,17 @@ export function syncText(file, onProgress, opts = {}) {
 		}
 		write(batch);
 		done += batch.length;
-		// Rows of records that no longer exist (records are withdrawn, not deleted — but be safe).
-		const removed = db
-			.prepare('delete from search_text where rowid not in (select id from publications)')
-			.run().changes;
-		db.prepare(
-			'delete from search_text_state where publication_id not in (select id from publications)'
-		).run();
+		// Rows of records that no longer exist (records are withdrawn, not deleted — but be safe);
+		// a write like any other, so it takes the write lock first (see db/write.js).
+		const removed = writeSync(db, () => {
+			const n = db
+				.prepare('delete from search_text where rowid not in (select id from publications)')
+				.run().changes;
+			db.prepare(
+				'delete from search_text_state where publication_id not in (select id from publications)'
+			).run();
+			return n;
+		})();
 		if (stale.length > OPTIMIZE_AFTER)
 			writeSync(db, () => {
 				db.prepare(`insert into search_text (search_text) values ('optimize')`).run();
