@@ -232,6 +232,52 @@ describe.each(['sqlite', 'postgres'] as const)('the built server on %s', (engine
 		expect(publicTypo.ids).toContain(ids.pedoman);
 		expect(publicTypo.didYouMean).toBe('lelang');
 	});
+
+	it('serves regulations with their relations and the staff pages with monthly figures', async () => {
+		// A relation by number: matched ignoring case and blanks (char()/chr() in the query).
+		const regulation = async (n: number, fields: Record<string, unknown> = {}) => {
+			const res = await librarian.postJson('/api/v1/publications', {
+				type: 'regulation',
+				title: `Peraturan Uji ${n}`,
+				regulationNumber: `PMK ${n}/PMK.06/2025`,
+				regulationKind: 'PMK',
+				enactedDate: '2025-03-01',
+				status: 'published',
+				access: 'public',
+				...fields
+			});
+			expect(res.status).toBe(201);
+			return res.json();
+		};
+		const old = await regulation(901);
+		const revoking = await regulation(902, { relations: ['revokes:pmk 901/PMK.06/2025'] });
+		expect(revoking.regulation.revokes).toEqual([
+			expect.objectContaining({ id: old.id, number: 'PMK 901/PMK.06/2025' })
+		]);
+		const seenOld = await (await anon.fetch(`/api/v1/publications/${old.id}`)).json();
+		expect(seenOld.regulation).toMatchObject({
+			status: 'dicabut',
+			revokedBy: [{ id: revoking.id }]
+		});
+		for (const page of ['/staff', '/staff/statistics', '/catalog?type=regulation'])
+			expect((await librarian.fetch(page, { headers: { accept: 'text/html' } })).status, page).toBe(
+				200
+			);
+		const suggest = await (await anon.fetch('/api/v1/suggest?q=PEDOMAN')).json();
+		expect(JSON.stringify(suggest)).toContain('Pedoman Lelang');
+	});
+
+	it('logged no error along the way (the index builder included)', () => {
+		const errors = server
+			.output()
+			.split('\n')
+			.filter((line) => /"level":(50|60)/.test(line));
+		expect(errors).toEqual([]);
+		// Nothing fell back to SQLite: on PostgreSQL no database file was ever created.
+		expect(fs.existsSync(path.join(server.dataDir, 'perpustakaan.sqlite'))).toBe(
+			engine === 'sqlite'
+		);
+	});
 });
 
 describe('both engines', () => {
