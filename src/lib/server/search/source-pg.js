@@ -10,20 +10,19 @@ import { FINGERPRINT_SQL, fingerprintOf } from './source.js';
  * @returns {Promise<import('./build.js').SearchDoc[]>}
  */
 export async function readDocsPg(client) {
-	const [records, authors, subjects] = await Promise.all([
-		client.query(
-			`select p.id, p.language, p.title, p.subtitle, p.isbn, p.issn, p.regulation_number,
-			        p.publisher, p.place, p.edition, p.call_number, s.title as series
-			 from publications p left join series s on s.id = p.series_id order by p.id`
-		),
-		client.query(
-			'select publication_id, name from publication_authors order by publication_id, position'
-		),
-		client.query(
-			`select ps.publication_id, s.name from publication_subjects ps
-			 join subjects s on s.id = ps.subject_id order by ps.publication_id, ps.position`
-		)
-	]);
+	// One after the other: a client runs one query at a time.
+	const records = await client.query(
+		`select p.id, p.language, p.title, p.subtitle, p.isbn, p.issn, p.regulation_number,
+		        p.publisher, p.place, p.edition, p.call_number, s.title as series
+		 from publications p left join series s on s.id = p.series_id order by p.id`
+	);
+	const authors = await client.query(
+		'select publication_id, name from publication_authors order by publication_id, position'
+	);
+	const subjects = await client.query(
+		`select ps.publication_id, s.name from publication_subjects ps
+		 join subjects s on s.id = ps.subject_id order by ps.publication_id, ps.position`
+	);
 	/** @param {{ publication_id: number, name: string }[]} rows */
 	const byRecord = (rows) => {
 		/** @type {Map<number, string[]>} */
