@@ -28,9 +28,9 @@ export function tsQuery(terms: Iterable<string>, prefix: string | null = null): 
  * matches and `lengthNorm`, see text-engine.ts), so both engines score alike; `ts_rank` is not
  * used for the same reason FTS5's bm25() is not.
  *
- * The vocabulary and the length table are read into memory at reload(): the interface asks them
- * synchronously, dozens of times per query (typo neighbours). Queries go through the
- * application's connection pool.
+ * The vocabulary and the length table are read into memory at reload() — also after each build
+ * (learn() reads them whole too, see there): the interface asks them synchronously, dozens of
+ * times per query (typo neighbours). Queries go through the application's connection pool.
  */
 export function postgresTextEngine(): TextEngine {
 	const memory = textMemory();
@@ -59,6 +59,18 @@ export function postgresTextEngine(): TextEngine {
 			lengths.rows.map((r) => [r.publication_id, r.abstract_terms, r.body_terms]),
 			Number(count.rows[0]?.n ?? 0)
 		);
+	}
+
+	/** The vocabulary and the stem counts, read whole into memory. */
+	async function reload(): Promise<void> {
+		const db = await getDb();
+		const { rows } = await sql<{
+			term: string;
+			docs: number;
+		}>`select term, docs from search_vocab where docs > 0`.execute(db);
+		await readLengths();
+		memory.clear();
+		memory.setVocabulary(rows.map((r) => [r.term, r.docs]));
 	}
 
 	return {
@@ -117,20 +129,12 @@ export function postgresTextEngine(): TextEngine {
 				where file_id = ${file} and page = any(${pages}::integer[])`.execute(db);
 			return new Map(rows.map((r) => [r.page, r.text]));
 		},
-		async reload() {
-			const db = await getDb();
-			const { rows } = await sql<{
-				term: string;
-				docs: number;
-			}>`select term, docs from search_vocab where docs > 0`.execute(db);
-			await readLengths();
-			memory.clear();
-			memory.setVocabulary(rows.map((r) => [r.term, r.docs]));
-		},
-		async learn(added) {
-			await readLengths();
-			memory.clear();
-			memory.learn(added);
+		reload,
+		async learn() {
+			// Read whole, not merged: with several servers on one database another server's
+			// builder may have written the new rows first, and this one's build then reports no
+			// new terms although its vocabulary lacks them. One indexed scan of `search_vocab`.
+			await reload();
 		},
 		close() {
 			// The connection pool is the application's (closed by db/index.ts at shutdown).
