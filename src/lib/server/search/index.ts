@@ -29,8 +29,8 @@ import { currentIndex, engine } from './lifecycle.ts';
  * Full-text search over metadata and PDF text, split by concern:
  *
  * - plan.ts — what was typed, as word groups (stems, prefix, typo variants, synonyms);
- * - metadata.ts — Lunr over the short fields; text-engine.ts — the long texts (SQLite FTS5
- *   behind a small interface, so a PostgreSQL implementation can follow);
+ * - metadata.ts — Lunr over the short fields; text-engine.ts — the long texts behind a small
+ *   interface: SQLite FTS5, or PostgreSQL's tsvector tables (text-engine-pg.ts);
  * - rank.ts — candidates from both, scored, with the words each matched;
  * - facts.ts — every record's access and facet facts per catalog version: the policy check,
  *   filters, totals and facets over the candidates without a query per record;

@@ -14,9 +14,9 @@ import { configuredTextEngine, type TextEngine } from './text-engine.ts';
 import * as events from '../events.ts';
 
 /**
- * The search indexes' life: the Lunr metadata index is derived data, built from SQLite in a
- * worker thread (which also brings the text engine's FTS5 tables up to date, only for records
- * that changed), persisted to DATA_DIR/search/index.json, loaded at start, and rebuilt off the
+ * The search indexes' life: the Lunr metadata index is derived data, built from the database in
+ * a worker thread (which also brings the text engine's tables up to date — FTS5, or PostgreSQL's
+ * tsvector tables —, only for records that changed), persisted to DATA_DIR/search/index.json, loaded at start, and rebuilt off the
  * request path when the catalog changes (a cheap fingerprint — record count, last update, last
  * file — is checked every CHECK_INTERVAL_MS and after in-process changes). Queries are answered
  * from the previous index until the new one is swapped in. In a server of several processes only
@@ -287,7 +287,7 @@ export async function init(options: { build?: boolean } = {}): Promise<void> {
 /**
  * Server shutdown: no more freshness checks or rebuilds; a build in progress gets `graceMs` to
  * finish, then its worker is terminated (its text updates are short transactions, which SQLite
- * rolls back if cut, and the snapshot is written then renamed, so nothing is left half-done: the
+ * rolls back if cut — PostgreSQL too, when the terminated thread's connection closes —, and the snapshot is written then renamed, so nothing is left half-done: the
  * next start sees the catalog changed and builds again). Closes the text engine's connection.
  * Returns whether a build had to be cut short.
  */

@@ -8,8 +8,9 @@ import { termParts, textMemory } from './text-memory.ts';
 /**
  * The long-text engine: abstracts and PDF texts, held as each record's distinct stems (analysed
  * by the index-builder worker, text.js) — too large for Lunr (see the README's search section).
- * Behind this small interface so that another store (PostgreSQL full text) can take its place
- * without touching query planning, ranking or result assembly. Every method answers in terms of
+ * Behind this small interface so that another store takes its place without touching query
+ * planning, ranking or result assembly: SQLite FTS5 here, PostgreSQL's tsvector tables in
+ * text-engine-pg.ts (`configuredTextEngine` picks by DATABASE_URL). Every method answers in terms of
  * stems, record ids and page numbers; none decides what a caller may see (that is the access
  * policy's, applied by the search module to whatever the engine returns).
  */

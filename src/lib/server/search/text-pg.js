@@ -29,33 +29,48 @@ function fits(term) {
 }
 
 /**
- * Removes a record's row from `search_text`, taking its terms out of the vocabulary's counts
- * (terms no record holds any more leave it).
+ * Removes a record's row from `search_text`, counting its terms out of the vocabulary (`delta`).
  * @param {import('pg').ClientBase} c
  * @param {number} id
+ * @param {Map<string, number>} delta
  */
-async function dropRow(c, id) {
+async function dropRow(c, id, delta) {
 	const { rows } = await c.query(
-		`with old as (delete from search_text where publication_id = $1 returning abstract, body),
-		      terms as (select distinct unnest(tsvector_to_array(old.abstract || old.body)) as term from old)
-		 update search_vocab v set docs = v.docs - 1 from terms where v.term = terms.term
-		 returning v.term, v.docs`,
+		`delete from search_text where publication_id = $1
+		 returning tsvector_to_array(abstract || body) as terms`,
 		[id]
 	);
-	const gone = rows.filter((r) => r.docs <= 0).map((r) => r.term);
-	if (gone.length > 0)
-		await c.query('delete from search_vocab where term = any($1::text[]) and docs <= 0', [gone]);
-	return rows.length > 0;
+	for (const r of rows) for (const t of r.terms) delta.set(t, (delta.get(t) ?? 0) - 1);
 }
 
 /**
- * Writes one analysed record: its text row, its vocabulary counts, its file's page lists and
- * the signature it was built from.
+ * Applies a transaction's vocabulary changes in one statement (a common word's row is updated
+ * once per 20 records, not once per record); terms no record holds any more leave it.
+ * @param {import('pg').ClientBase} c
+ * @param {Map<string, number>} delta
+ */
+async function applyVocabulary(c, delta) {
+	const changed = [...delta].filter(([, n]) => n !== 0);
+	if (changed.length === 0) return;
+	await c.query(
+		`insert into search_vocab (term, docs) select * from unnest($1::text[], $2::integer[])
+		 on conflict (term) do update set docs = search_vocab.docs + excluded.docs`,
+		[changed.map(([t]) => t), changed.map(([, n]) => n)]
+	);
+	const fewer = changed.filter(([, n]) => n < 0).map(([t]) => t);
+	if (fewer.length > 0)
+		await c.query('delete from search_vocab where term = any($1::text[]) and docs <= 0', [fewer]);
+}
+
+/**
+ * Writes one analysed record: its text row, its vocabulary counts (into `delta`), its file's
+ * page lists and the signature it was built from.
  * @param {import('pg').ClientBase} c
  * @param {import('./text.js').Analysed} b
+ * @param {Map<string, number>} delta
  */
-async function writeRecord(c, b) {
-	await dropRow(c, b.id);
+async function writeRecord(c, b, delta) {
+	await dropRow(c, b.id, delta);
 	const abstract = lexemes(b.abstract);
 	const body = lexemes(b.body);
 	if (b.abstract || b.body) {
@@ -64,11 +79,7 @@ async function writeRecord(c, b) {
 			 values ($1, array_to_tsvector($2::text[]), array_to_tsvector($3::text[]))`,
 			[b.id, abstract, body]
 		);
-		await c.query(
-			`insert into search_vocab (term, docs) select unnest($1::text[]), 1
-			 on conflict (term) do update set docs = search_vocab.docs + 1`,
-			[[...new Set([...abstract, ...body])]]
-		);
+		for (const t of new Set([...abstract, ...body])) delta.set(t, (delta.get(t) ?? 0) + 1);
 	}
 	// Pages of every file the record ever had: a replaced file's pages go too.
 	await c.query(
@@ -109,7 +120,10 @@ export async function syncTextPg(client, onProgress, opts = {}) {
 	const pageTexts = PAGE_TEXTS.replace('?', '$1');
 	const write = (/** @type {import('./text.js').Analysed[]} */ batch) =>
 		writeTransactionPg(client, async (c) => {
-			for (const b of batch) await writeRecord(c, b);
+			/** @type {Map<string, number>} */
+			const delta = new Map();
+			for (const b of batch) await writeRecord(c, b, delta);
+			await applyVocabulary(c, delta);
 		});
 	/** @type {Set<string>} */
 	const added = new Set();
@@ -133,7 +147,10 @@ export async function syncTextPg(client, onProgress, opts = {}) {
 		const gone = await c.query(
 			'select publication_id from search_text where publication_id not in (select id from publications)'
 		);
-		for (const r of gone.rows) await dropRow(c, r.publication_id);
+		/** @type {Map<string, number>} */
+		const delta = new Map();
+		for (const r of gone.rows) await dropRow(c, r.publication_id, delta);
+		await applyVocabulary(c, delta);
 		await c.query(
 			'delete from search_text_state where publication_id not in (select id from publications)'
 		);
