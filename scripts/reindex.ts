@@ -1,11 +1,13 @@
 // `npm run reindex`: rebuilds the search index of DATA_DIR from the database now, with a
-// progress bar: every record's long texts are analysed again into the FTS5 table, then the Lunr
+// progress bar: every record's long texts are analysed again into the text engine's tables
+// (FTS5, or PostgreSQL's tsvector tables when DATABASE_URL is set), then the Lunr
 // index of the metadata is built and its snapshot written (the one the server loads at start). A running server picks the
 // new snapshot up through its fingerprint check (or rebuilds itself when the catalog changed).
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { config } from '../src/lib/server/config.ts';
 import { closeDb, getDb } from '../src/lib/server/db/index.ts';
+import { databaseUrl } from '../src/lib/server/db/dialect.ts';
 
 const db = await getDb(); // applies pending migrations first
 const { n } = await db
@@ -20,6 +22,7 @@ const worker = new Worker(
 	{
 		workerData: {
 			databaseFile: config.databaseFile,
+			databaseUrl: databaseUrl(),
 			snapshotFile: path.join(config.dataDir, 'search', 'index.json'),
 			full: true
 		}

@@ -12,9 +12,8 @@ import * as ingest from '../src/lib/server/catalog/ingest.ts';
 import * as pdf from '../src/lib/server/pdf/index.ts';
 import * as users from '../src/lib/server/accounts/users.ts';
 import { validatePublication } from '../src/lib/schemas/publication.ts';
-import SQLite from 'better-sqlite3';
 import { buildDemoCatalog } from './demo/catalog.ts';
-import { addDemoHistory } from './demo/history.ts';
+import { addDemoHistoryDb } from './demo/history.ts';
 import { renderDemoPdf } from './demo/pdf.ts';
 
 /** Demo accounts (documented in the README). NIPs follow the 18-digit civil-servant format. */
@@ -162,16 +161,10 @@ async function main(): Promise<void> {
 	// page; DEMO_HISTORY=0 leaves it out (the test suite's shared demo seed does: its tests
 	// count loans and views from a known-empty start).
 	if (process.env.DEMO_HISTORY !== '0') {
-		const sqlite = new SQLite(config.databaseFile);
-		sqlite.pragma('busy_timeout = 5000');
-		try {
-			const h = addDemoHistory(sqlite, new Date());
-			console.log(
-				`  history: ${h.views} views, ${h.downloads} downloads, ${h.loans} returned loans, ${h.searches} searches over the last 12 months`
-			);
-		} finally {
-			sqlite.close();
-		}
+		const h = await addDemoHistoryDb(db, new Date());
+		console.log(
+			`  history: ${h.views} views, ${h.downloads} downloads, ${h.loans} returned loans, ${h.searches} searches over the last 12 months`
+		);
 	}
 	const seconds = ((performance.now() - started) / 1000).toFixed(1);
 	console.log(

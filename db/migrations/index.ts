@@ -15,6 +15,7 @@ import * as m0014 from './0014_import_jobs.ts';
 import * as m0015 from './0015_circulation_version.ts';
 import * as m0016 from './0016_cover_variants.ts';
 import * as m0017 from './0017_search_page_terms.ts';
+import * as m0018 from './0018_search_text_postgres.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -36,5 +37,6 @@ export const migrations: Record<string, Migration> = {
 	'0014_import_jobs': m0014,
 	'0015_circulation_version': m0015,
 	'0016_cover_variants': m0016,
-	'0017_search_page_terms': m0017
+	'0017_search_page_terms': m0017,
+	'0018_search_text_postgres': m0018
 };

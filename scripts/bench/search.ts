@@ -501,7 +501,7 @@ async function serveChild(n: number): Promise<void> {
 	};
 	const writer = catalogWriter(config.databaseFile);
 	writer.insert([withWord(syntheticDoc(n + 1), MARK_NOTIFIED)]);
-	search.checkFreshness();
+	await search.checkFreshness();
 	const changeS = await found(n + 1, MARK_NOTIFIED);
 	await search.idle();
 	writer.insert([withWord(syntheticDoc(n + 2), MARK_TIMER)]);

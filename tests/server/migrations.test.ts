@@ -48,7 +48,8 @@ describe('migrations', () => {
 				['0014_import_jobs', 'Success'],
 				['0015_circulation_version', 'Success'],
 				['0016_cover_variants', 'Success'],
-				['0017_search_page_terms', 'Success']
+				['0017_search_page_terms', 'Success'],
+				['0018_search_text_postgres', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

@@ -1,10 +1,15 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db/index.ts';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase, openPostgres } from '../../src/lib/server/db/index.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
-import { readVocabulary, syncText } from '../../src/lib/server/search/text.js';
+import * as records from '../../src/lib/server/catalog/records.ts';
+import { decodePages, readVocabulary, syncText } from '../../src/lib/server/search/text.js';
+import { syncTextPg } from '../../src/lib/server/search/text-pg.js';
 import { copyDemoData } from '../helpers/demo.ts';
+import { startPostgres, type PgServer } from '../helpers/pg-server.ts';
 
 /**
  * The long-text index (FTS5 table of stems) on a real copy of the demo database: built once,
@@ -64,4 +69,110 @@ describe('search_text', () => {
 		expect(new Map(readVocabulary(file)).get('kalimatbarusekali')).toBe(1);
 		sql.close();
 	});
+});
+
+describe('search_text on PostgreSQL (tsvector, vocabulary table)', () => {
+	let server: PgServer | undefined;
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it('analyses every record once, then only what changed, keeping the vocabulary exact', async () => {
+		server = await startPostgres();
+		const url = await server.createDatabase('search_text');
+		const db = openPostgres(url);
+		const client = new pg.Client({ connectionString: url });
+		await client.connect();
+		try {
+			await migrateToLatest(db);
+			const actor = { id: null, ip: '127.0.0.1' };
+			const make = async (title: string, abstract: string | null, pages: string[]) => {
+				const id = await records.create(
+					db,
+					{ type: 'book', title, abstract, status: 'published', access: 'public' },
+					actor
+				);
+				const file = await db
+					.insertInto('files')
+					.values({
+						publication_id: id,
+						version: 1,
+						sha256: `${id}`.padStart(64, '0'),
+						bytes: 1,
+						pages: pages.length,
+						has_text_layer: 1,
+						storage_key: `k${id}`
+					})
+					.returning('id')
+					.executeTakeFirstOrThrow();
+				for (const [i, text] of pages.entries())
+					await db
+						.insertInto('page_texts')
+						.values({ file_id: file.id, page: i + 1, text })
+						.execute();
+				return { id, fileId: file.id };
+			};
+			const a = await make('Satu', 'Kajian kalibrasi timbangan', [
+				'Lelang barang milik negara',
+				'Penutup',
+				'Lelang ulang dan kelapasawit'
+			]);
+			const b = await make('Dua', null, ['Lelang eksekusi']);
+			const vocab = async () =>
+				new Map(
+					(
+						await sql<{ term: string; docs: number }>`select term, docs from search_vocab`.execute(
+							db
+						)
+					).rows.map((r) => [r.term, r.docs])
+				);
+			const matching = async (column: 'abstract' | 'body', query: string) =>
+				(
+					await sql<{ id: number }>`select publication_id as id from search_text
+						where ${sql.ref(column)} @@ ${query}::tsquery order by 1`.execute(db)
+				).rows.map((r) => r.id);
+
+			const first = await syncTextPg(client, undefined, { full: true });
+			expect(first.updated).toBe(2);
+			expect((await syncTextPg(client)).updated).toBe(0);
+			expect(await matching('body', `'lelang'`)).toEqual([a.id, b.id]);
+			expect(await matching('abstract', `'kalibrasi'`)).toEqual([a.id]);
+			expect(await matching('body', `'kalibrasi'`)).toEqual([]);
+			expect(await matching('body', `'kelapa':*`)).toEqual([a.id]);
+			const v1 = await vocab();
+			expect(v1.get('lelang')).toBe(2);
+			expect(v1.get('kelapasawit')).toBe(1);
+			// The page lists: the pages of a stem in its file, as on SQLite.
+			const pages = await sql<{ pages: Uint8Array }>`select pages from search_page_terms
+				where file_id = ${a.fileId} and term = 'lelang'`.execute(db);
+			expect(decodePages(pages.rows[0].pages)).toEqual([1, 3]);
+
+			// One record's text changes: only it is analysed again; the word it lost leaves the
+			// vocabulary, the word it gained joins it, shared words keep their count.
+			await db
+				.updateTable('page_texts')
+				.set({ text: 'Penutup kalimatbarusekali' })
+				.where('file_id', '=', a.fileId)
+				.where('page', '=', 3)
+				.execute();
+			await records.update(db, a.id, { title: 'Satu (revisi)' }, actor);
+			const second = await syncTextPg(client);
+			expect(second.updated).toBe(1);
+			expect(second.added).toContain('kalimatbarusekali');
+			const v2 = await vocab();
+			expect(v2.get('kalimatbarusekali')).toBe(1);
+			expect(v2.has('kelapasawit')).toBe(false);
+			expect(v2.get('lelang')).toBe(2);
+			expect(await matching('body', `'kelapasawit'`)).toEqual([]);
+			expect(await matching('body', `'kalimatbarusekali'`)).toEqual([a.id]);
+			// Counted from the rows themselves, the table says the same.
+			const counted = await sql<{ term: string; n: number }>`select term, count(*)::int as n from
+				(select publication_id, unnest(tsvector_to_array(abstract || body)) as term from search_text) t
+				group by term`.execute(db);
+			expect(new Map(counted.rows.map((r) => [r.term, r.n]))).toEqual(v2);
+		} finally {
+			await client.end();
+			await db.destroy();
+		}
+	}, 120_000);
 });

@@ -138,8 +138,8 @@ export async function start(): Promise<void> {
 	// Loads the persisted search index (the leader rebuilds it in a worker only if missing or
 	// stale; followers load what the leader writes).
 	// A web import job holds index rebuilds until it is over (one rebuild, not one per batch).
-	search.deferRebuildsWhile(importJobs.jobRunningSync);
-	search.init({ build: leader });
+	search.deferRebuildsWhile(() => importJobs.jobRunning(db));
+	await search.init({ build: leader });
 	// The search log's retention (SEARCH_LOG_RETENTION_MONTHS): pruned at start and hourly.
 	if (leader) searchLog.startMaintenance(db);
 	// E-mail reminders: the leader alone scans and sends, so no notice is sent by two processes.

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -1090,22 +1089,18 @@ export async function attention(db: Db): Promise<{ active: JobView[]; failedPdfs
 }
 
 /**
- * Whether any process is running an import job right now (a synchronous read-only look, for the
- * search index's freshness check, which holds its rebuild until the job is over).
+ * Whether any process (of any server sharing the database) is running an import job right now:
+ * a running job whose heartbeat is recent. The search index's freshness check asks this and
+ * holds its rebuild until the job is over.
  */
-export function jobRunningSync(): boolean {
-	let db: SQLite.Database | null = null;
-	try {
-		db = new SQLite(config.databaseFile, { readonly: true, fileMustExist: true });
-		const since = new Date(Date.now() - STALE_MS).toISOString();
-		return (
-			db
-				.prepare("select 1 from import_jobs where status = 'running' and heartbeat_at > ? limit 1")
-				.get(since) !== undefined
-		);
-	} catch {
-		return false;
-	} finally {
-		db?.close();
-	}
+export async function jobRunning(db: Db): Promise<boolean> {
+	const since = new Date(Date.now() - STALE_MS).toISOString();
+	const row = await db
+		.selectFrom('import_jobs')
+		.select('id')
+		.where('status', '=', 'running')
+		.where('heartbeat_at', '>', since)
+		.limit(1)
+		.executeTakeFirst();
+	return row !== undefined;
 }

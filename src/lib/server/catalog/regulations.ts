@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
+import { charCode, integerList } from '../db/dialect.ts';
 import { canSeePublication, type AccessFacts, type Viewer } from '../access.ts';
 import { Invalid } from '../errors.ts';
 import {
@@ -47,7 +48,6 @@ export async function regulationFacts(
 ): Promise<Map<number, RegulationFacts>> {
 	const out = new Map<number, RegulationFacts>();
 	if (ids.length === 0) return out;
-	const idList = JSON.stringify(ids);
 	const rows = await db
 		.selectFrom('publications')
 		.select([
@@ -62,10 +62,10 @@ export async function regulationFacts(
 			'regulation_status'
 		])
 		.where('type', '=', 'regulation')
-		.where('id', 'in', sql<number>`(select value from json_each(${idList}))`)
+		.where('id', 'in', integerList(db, ids))
 		.execute();
 	if (rows.length === 0) return out;
-	const regIds = JSON.stringify(rows.map((r) => r.id));
+	const regIds = rows.map((r) => r.id);
 	const related = async (direction: 'outgoing' | 'incoming'): Promise<RelatedRow[]> => {
 		const [mine, other] =
 			direction === 'outgoing'
@@ -86,7 +86,7 @@ export async function regulationFacts(
 				'p.embargo_until',
 				'p.digital_copies'
 			])
-			.where(mine, 'in', sql<number>`(select value from json_each(${regIds}))`)
+			.where(mine, 'in', integerList(db, regIds))
 			.orderBy(sql`coalesce(p.enacted_date, p.published_date, p.year || '')`)
 			.orderBy('p.id')
 			.execute();
@@ -160,7 +160,7 @@ async function idsWithNumber(db: Db | Tx, key: string): Promise<number[]> {
 		.select('id')
 		.where('type', '=', 'regulation')
 		.where(
-			sql<string>`lower(replace(replace(replace(regulation_number, ' ', ''), char(9), ''), char(160), ''))`,
+			sql<string>`lower(replace(replace(replace(regulation_number, ' ', ''), ${charCode(db, 9)}, ''), ${charCode(db, 160)}, ''))`,
 			'=',
 			key
 		)

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { monthAt } from '../db/dialect.ts';
 import * as audit from '../audit.ts';
 import { daysOverdue, dueDate, localDate, policyFor } from './policies.ts';
 import { refused } from './tx.ts';
@@ -478,7 +479,7 @@ export async function perMonth(
 		keys.push(d.toISOString().slice(0, 7));
 	}
 	// Stored instants are UTC; the library's months are Jakarta months (UTC+7).
-	const month = sql<string>`strftime('%Y-%m', loaned_at, '+7 hours')`;
+	const month = monthAt(db, sql.ref('loaned_at'), 7);
 	const rows = await db
 		.selectFrom('loans')
 		.select([month.as('month'), 'kind', (eb) => eb.fn.countAll<number>().as('n')])

@@ -50,3 +50,49 @@ export function likeIgnoringCase(value: Expression<unknown>, pattern: string): R
 export function caseless(value: Expression<unknown>): RawBuilder<string> {
 	return sql<string>`lower(${value})`;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+/**
+ * The month (`YYYY-MM`) of a stored UTC instant (ISO-8601 text) in a fixed time zone `hours`
+ * ahead of UTC — the library's months are Jakarta's (UTC+7). SQLite: `strftime` with a modifier;
+ * PostgreSQL: the text read as a `timestamptz`, shifted, formatted by `to_char`.
+ */
+export function monthAt(db: AnyDb, value: Expression<unknown>, hours: number): RawBuilder<string> {
+	const h = Math.trunc(hours);
+	return dialectOf(db) === 'postgres'
+		? sql<string>`to_char((${value})::timestamptz at time zone 'UTC' + interval '${sql.raw(String(h))} hours', 'YYYY-MM')`
+		: sql<string>`strftime('%Y-%m', ${value}, '${sql.raw(`${h >= 0 ? '+' : ''}${h} hours`)}')`;
+}
+
+/**
+ * The right-hand side of `x in (…)` for a list of integer ids passed as ONE parameter however
+ * long it is (SQLite limits a statement's parameters): SQLite `json_each` over a JSON array,
+ * PostgreSQL `unnest` over an integer array.
+ */
+export function integerList(db: AnyDb, ids: readonly number[]): RawBuilder<number> {
+	return dialectOf(db) === 'postgres'
+		? sql<number>`(select unnest(${[...ids]}::integer[]))`
+		: sql<number>`(select value from json_each(${JSON.stringify(ids)}))`;
+}
+
+/** The character with this code point (`char(n)` on SQLite, `chr(n)` on PostgreSQL). */
+export function charCode(db: AnyDb, code: number): RawBuilder<string> {
+	const n = sql.raw(String(Math.trunc(code)));
+	return dialectOf(db) === 'postgres' ? sql<string>`chr(${n})` : sql<string>`char(${n})`;
+}
+
+/**
+ * Where `needle` first occurs in `haystack`, 1-based, 0 when it does not (`instr` on SQLite,
+ * `strpos` on PostgreSQL — the same answer).
+ */
+export function positionOf(
+	db: AnyDb,
+	haystack: Expression<unknown>,
+	needle: Expression<unknown>
+): RawBuilder<number> {
+	return dialectOf(db) === 'postgres'
+		? sql<number>`strpos(${haystack}, ${needle})`
+		: sql<number>`instr(${haystack}, ${needle})`;
+}

@@ -130,6 +130,30 @@ export async function writeTransaction(db, fn) {
 	});
 }
 
+/**
+ * The PostgreSQL write discipline for a raw `pg` client (the index-builder worker thread, which
+ * runs without Kysely): `fn(client)` runs between `BEGIN` and `COMMIT` after the one write lock
+ * has been taken — the same statements as `writeTransaction`'s PostgreSQL branch, so the worker's
+ * writes queue behind the site's and never interleave with them. Rolled back on any error.
+ * @template T
+ * @param {import('pg').ClientBase} client
+ * @param {(client: import('pg').ClientBase) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+export async function writeTransactionPg(client, fn) {
+	await client.query('begin');
+	try {
+		await client.query(`set local lock_timeout = '${WRITE_LOCK_TIMEOUT}'`);
+		await client.query(`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
+		const result = await fn(client);
+		await client.query('commit');
+		return result;
+	} catch (err) {
+		await client.query('rollback').catch(() => {});
+		throw err;
+	}
+}
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**

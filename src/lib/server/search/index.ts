@@ -1,6 +1,7 @@
 import type lunr from 'lunr';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { likeIgnoringCase, positionOf } from '../db/dialect.ts';
 import { isStaff, visibleTo, type Viewer } from '../access.ts';
 import { hydrate } from '../catalog/publications.ts';
 import type { AvailabilityFilter, FacetCount, Publication, PublicationType } from '../../types.ts';
@@ -28,8 +29,8 @@ import { currentIndex, engine } from './lifecycle.ts';
  * Full-text search over metadata and PDF text, split by concern:
  *
  * - plan.ts — what was typed, as word groups (stems, prefix, typo variants, synonyms);
- * - metadata.ts — Lunr over the short fields; text-engine.ts — the long texts (SQLite FTS5
- *   behind a small interface, so a PostgreSQL implementation can follow);
+ * - metadata.ts — Lunr over the short fields; text-engine.ts — the long texts behind a small
+ *   interface: SQLite FTS5, or PostgreSQL's tsvector tables (text-engine-pg.ts);
  * - rank.ts — candidates from both, scored, with the words each matched;
  * - facts.ts — every record's access and facet facts per catalog version: the policy check,
  *   filters, totals and facets over the candidates without a query per record;
@@ -358,14 +359,14 @@ export async function suggest(
 		.selectFrom('publications')
 		.select(['id', 'title'])
 		.where(visibleTo(viewer))
-		.where(sql<boolean>`title like ${like} escape '\\'`)
-		.orderBy(sql`instr(lower(title), lower(${q}))`)
+		.where(likeIgnoringCase(sql.ref('title'), like))
+		.orderBy(positionOf(db, sql`lower(title)`, sql`lower(${q})`))
 		.limit(limit)
 		.execute();
 	const subjects = await db
 		.selectFrom('subjects')
 		.select('name')
-		.where(sql<boolean>`name like ${like} escape '\\'`)
+		.where(likeIgnoringCase(sql.ref('name'), like))
 		.where(({ exists, selectFrom }) =>
 			exists(
 				selectFrom('publication_subjects as ps')
@@ -380,7 +381,7 @@ export async function suggest(
 	const series = await db
 		.selectFrom('series')
 		.select(['slug', 'title'])
-		.where(sql<boolean>`title like ${like} escape '\\'`)
+		.where(likeIgnoringCase(sql.ref('title'), like))
 		.where(({ exists, selectFrom }) =>
 			exists(
 				selectFrom('publications')

@@ -5,15 +5,18 @@ import lunr from 'lunr';
 import { config } from '../config.ts';
 import { appRoot } from '../paths.ts';
 import { log } from '../log.ts';
+import { sql } from 'kysely';
+import { getDb } from '../db/index.ts';
+import { databaseUrl } from '../db/dialect.ts';
 import { INDEX_FORMAT } from './build.js';
-import { catalogFingerprint } from './source.js';
-import { sqliteTextEngine, type TextEngine } from './text-engine.ts';
+import { FINGERPRINT_SQL, fingerprintOf } from './source.js';
+import { configuredTextEngine, type TextEngine } from './text-engine.ts';
 import * as events from '../events.ts';
 
 /**
- * The search indexes' life: the Lunr metadata index is derived data, built from SQLite in a
- * worker thread (which also brings the text engine's FTS5 tables up to date, only for records
- * that changed), persisted to DATA_DIR/search/index.json, loaded at start, and rebuilt off the
+ * The search indexes' life: the Lunr metadata index is derived data, built from the database in
+ * a worker thread (which also brings the text engine's tables up to date — FTS5, or PostgreSQL's
+ * tsvector tables —, only for records that changed), persisted to DATA_DIR/search/index.json, loaded at start, and rebuilt off the
  * request path when the catalog changes (a cheap fingerprint — record count, last update, last
  * file — is checked every CHECK_INTERVAL_MS and after in-process changes). Queries are answered
  * from the previous index until the new one is swapped in. In a server of several processes only
@@ -23,8 +26,11 @@ import * as events from '../events.ts';
 /** How often the catalog fingerprint is compared with the index's (a change is searchable within ~2× this plus build time). */
 export const CHECK_INTERVAL_MS = 2000;
 
-/** The long-text engine every query uses (SQLite FTS5 today; see text-engine.ts). */
-export const engine: TextEngine = sqliteTextEngine();
+/**
+ * The long-text engine every query uses: SQLite FTS5, or PostgreSQL's tsvector tables when
+ * DATABASE_URL is set (text-engine.ts, text-engine-pg.ts).
+ */
+export const engine: TextEngine = configuredTextEngine();
 
 interface State {
 	index: lunr.Index | null;
@@ -111,14 +117,14 @@ let builds = true;
 let snapshotMtime = 0;
 
 /** Follower: loads the snapshot again when the leader has written a new one. */
-function followSnapshot(): void {
+async function followSnapshot(): Promise<void> {
 	try {
 		const mtime = fs.statSync(snapshotFile(), { throwIfNoEntry: false })?.mtimeMs ?? 0;
 		if (mtime === snapshotMtime) return;
 		const loaded = loadSnapshot();
 		if (!loaded) return;
 		snapshotMtime = mtime;
-		engine.reload();
+		await engine.reload();
 		adopt(loaded);
 	} catch (err) {
 		state.error = String(err);
@@ -144,10 +150,16 @@ export function rebuild(): void {
 		return;
 	}
 	state.building = true;
+	/** Swapping the new indexes in, once the worker is done. */
+	let finishing: Promise<void> = Promise.resolve();
 	const worker = (builder = new Worker(
 		path.join(appRoot(), 'src/lib/server/search/builder-worker.js'),
 		{
-			workerData: { databaseFile: config.databaseFile, snapshotFile: snapshotFile() }
+			workerData: {
+				databaseFile: config.databaseFile,
+				databaseUrl: databaseUrl(),
+				snapshotFile: snapshotFile()
+			}
 		}
 	));
 	worker.on(
@@ -161,15 +173,22 @@ export function rebuild(): void {
 		}) => {
 			if (m.type === 'done') {
 				// New terms join the vocabulary; after a bulk change it is read again whole. Terms of
-				// removed texts may linger: they only cost a lookup that finds nothing.
-				if (m.added) engine.learn(m.added);
-				else engine.reload();
-				const loaded = loadSnapshot();
-				if (loaded) {
-					adopt(loaded);
-					state.lastBuildMs = m.ms ?? null;
-					log.info({ docs: m.docs, ms: m.ms }, 'search index rebuilt');
-				}
+				// removed texts may linger: they only cost a lookup that finds nothing. The build
+				// counts as running until both indexes are swapped in (`idle()` waits for that).
+				finishing = (m.added ? engine.learn(m.added) : engine.reload()).then(
+					() => {
+						const loaded = loadSnapshot();
+						if (loaded) {
+							adopt(loaded);
+							state.lastBuildMs = m.ms ?? null;
+							log.info({ docs: m.docs, ms: m.ms }, 'search index rebuilt');
+						}
+					},
+					(err: unknown) => {
+						state.error = String(err);
+						log.error({ err }, 'search index reload failed');
+					}
+				);
 			} else if (m.type === 'error') {
 				state.error = m.message ?? 'unknown';
 				log.error({ err: m.message }, 'search index build failed');
@@ -180,7 +199,8 @@ export function rebuild(): void {
 		state.error = String(err);
 		log.error({ err }, 'search index worker crashed');
 	});
-	worker.on('exit', () => {
+	worker.on('exit', async () => {
+		await finishing;
 		state.building = false;
 		builder = null;
 		for (const w of waiters.splice(0)) w();
@@ -196,26 +216,51 @@ export function idle(): Promise<void> {
 	return state.building ? new Promise((r) => waiters.push(r)) : Promise.resolve();
 }
 
-/** Compares the catalog fingerprint with the index's and rebuilds when they differ. */
-export function checkFreshness(): void {
+/** A freshness check in progress (checks are asynchronous; one at a time). */
+let checking: Promise<void> | null = null;
+/** Asked for again while a check ran: it may have read the fingerprint before the change. */
+let again = false;
+
+/**
+ * Compares the catalog fingerprint with the index's and rebuilds when they differ. Resolves once
+ * the check is done (a rebuild it starts runs on: `idle()` waits for it).
+ */
+export function checkFreshness(): Promise<void> {
+	if (checking) {
+		again = true;
+		return checking;
+	}
+	checking = (async () => {
+		do {
+			again = false;
+			await check();
+		} while (again);
+	})().finally(() => (checking = null));
+	return checking;
+}
+
+async function check(): Promise<void> {
 	if (!builds) return followSnapshot();
 	if (state.building) return;
-	if (deferWhile?.()) return;
 	try {
-		if (catalogFingerprint(config.databaseFile) !== state.fingerprint) rebuild();
+		if (await deferWhile?.()) return;
+		const { rows } = await sql
+			.raw<{ n: number; updated: string | null; files: number | null }>(FINGERPRINT_SQL)
+			.execute(await getDb());
+		if (fingerprintOf(rows[0]) !== state.fingerprint) rebuild();
 	} catch (err) {
 		state.error = String(err);
 	}
 }
 
-let deferWhile: (() => boolean) | null = null;
+let deferWhile: (() => boolean | Promise<boolean>) | null = null;
 
 /**
  * Holds rebuilds while `busy()` says a bulk write is in progress (a web import job, in any
  * process): rebuilding after each of its batches would compete with it for the write lock and
  * the CPU. The periodic freshness check rebuilds once, when it is over.
  */
-export function deferRebuildsWhile(busy: () => boolean): void {
+export function deferRebuildsWhile(busy: () => boolean | Promise<boolean>): void {
 	deferWhile = busy;
 }
 
@@ -224,16 +269,16 @@ export function deferRebuildsWhile(busy: () => boolean): void {
  * stale snapshot and rebuilds it in the background, and starts watching for changes. With
  * `build: false` (a follower process) it never builds: it loads each snapshot the leader writes.
  */
-export function init(options: { build?: boolean } = {}): void {
+export async function init(options: { build?: boolean } = {}): Promise<void> {
 	builds = options.build ?? true;
 	if (builds) {
-		engine.reload();
+		await engine.reload();
 		const loaded = loadSnapshot();
 		if (loaded) adopt(loaded);
 	}
-	checkFreshness();
+	void checkFreshness();
 	if (!timer) {
-		timer = setInterval(checkFreshness, CHECK_INTERVAL_MS);
+		timer = setInterval(() => void checkFreshness(), CHECK_INTERVAL_MS);
 		timer.unref();
 		events.onCatalogChanged(notifyChange);
 	}
@@ -242,7 +287,7 @@ export function init(options: { build?: boolean } = {}): void {
 /**
  * Server shutdown: no more freshness checks or rebuilds; a build in progress gets `graceMs` to
  * finish, then its worker is terminated (its text updates are short transactions, which SQLite
- * rolls back if cut, and the snapshot is written then renamed, so nothing is left half-done: the
+ * rolls back if cut — PostgreSQL too, when the terminated thread's connection closes —, and the snapshot is written then renamed, so nothing is left half-done: the
  * next start sees the catalog changed and builds again). Closes the text engine's connection.
  * Returns whether a build had to be cut short.
  */
@@ -267,7 +312,7 @@ export async function stop(graceMs = 2000): Promise<{ interrupted: boolean }> {
 
 /** Called after an in-process catalog change: check at once instead of at the next tick. */
 function notifyChange(): void {
-	if (timer) setImmediate(checkFreshness);
+	if (timer) setImmediate(() => void checkFreshness());
 }
 
 /** The metadata index queries run against (null until the first snapshot is loaded). */

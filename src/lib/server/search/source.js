@@ -43,6 +43,18 @@ export function* readDocs(file) {
 	}
 }
 
+/** The query of the catalog's fingerprint (the same on both engines). */
+export const FINGERPRINT_SQL =
+	'select count(*) n, max(updated_at) updated, (select max(id) from files) files from publications';
+
+/**
+ * The fingerprint's text from its query's row.
+ * @param {{ n: number | string, updated: string | null, files: number | null }} r
+ */
+export function fingerprintOf(r) {
+	return `${r.n}:${r.updated ?? ''}:${r.files ?? 0}`;
+}
+
 /**
  * A fingerprint of everything the index depends on; a snapshot with another fingerprint is stale.
  * @param {string} file
@@ -50,14 +62,11 @@ export function* readDocs(file) {
 export function catalogFingerprint(file) {
 	const db = new Database(file, { readonly: true, fileMustExist: true });
 	try {
-		const r = /** @type {{ n: number, updated: string | null, files: number | null }} */ (
-			db
-				.prepare(
-					'select count(*) n, max(updated_at) updated, (select max(id) from files) files from publications'
-				)
-				.get()
+		return fingerprintOf(
+			/** @type {{ n: number, updated: string | null, files: number | null }} */ (
+				db.prepare(FINGERPRINT_SQL).get()
+			)
 		);
-		return `${r.n}:${r.updated ?? ''}:${r.files ?? 0}`;
 	} finally {
 		db.close();
 	}

@@ -1,13 +1,16 @@
 import SQLite from 'better-sqlite3';
-import { LRUCache } from 'lru-cache';
 import { config } from '../config.ts';
+import { dialectName } from '../db/dialect.ts';
 import { decodePages, readVocabulary } from './text.js';
+import { postgresTextEngine } from './text-engine-pg.ts';
+import { termParts, textMemory } from './text-memory.ts';
 
 /**
  * The long-text engine: abstracts and PDF texts, held as each record's distinct stems (analysed
  * by the index-builder worker, text.js) — too large for Lunr (see the README's search section).
- * Behind this small interface so that another store (PostgreSQL full text) can take its place
- * without touching query planning, ranking or result assembly. Every method answers in terms of
+ * Behind this small interface so that another store takes its place without touching query
+ * planning, ranking or result assembly: SQLite FTS5 here, PostgreSQL's tsvector tables in
+ * text-engine-pg.ts (`configuredTextEngine` picks by DATABASE_URL). Every method answers in terms of
  * stems, record ids and page numbers; none decides what a caller may see (that is the access
  * policy's, applied by the search module to whatever the engine returns).
  */
@@ -34,18 +37,16 @@ export interface TextEngine {
 	pageHits(publicationId: number, terms: string[], limit: number): Promise<number[]>;
 	/** Pages' texts of the record's current file (for snippets), by page number. */
 	pageTexts(publicationId: number, pages: number[]): Promise<Map<number, string>>;
-	/** Reads the vocabulary and length table again (after a build in this or another process). */
-	reload(): void;
+	/**
+	 * Reads the vocabulary and length table again (after a build in this or another process);
+	 * resolves once the synchronous methods above answer from them.
+	 */
+	reload(): Promise<void>;
 	/** Adds the terms of a few re-analysed records to the vocabulary without a full reload. */
-	learn(added: string[]): void;
+	learn(added: string[]): Promise<void>;
 	/** Releases the connection (server shutdown). */
 	close(): void;
 }
-
-/** BM25's parameters (the usual ones; FTS5's bm25() uses the same). */
-const K1 = 1.2;
-const B = 0.75;
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** FTS5 query text: each term quoted; `prefix*` as a prefix query. */
 export function ftsTerms(terms: Iterable<string>, prefix: string | null = null): string {
@@ -86,23 +87,7 @@ interface Statements {
  */
 export function sqliteTextEngine(): TextEngine {
 	let s: Statements | null = null;
-	let vocab = new Map<string, number>();
-	let lengths = new Map<number, [number, number]>();
-	let averages: [number, number] = [1, 1];
-	let rows = 1;
-	/**
-	 * Page hits per file and terms: a seek per term in the page index for every shown hit was
-	 * about a fifth of a search (profiled), and the same words are looked up in the same
-	 * records again and again. A file's pages change only when the index is built, after which
-	 * every process calls reload() or learn(), which empty this.
-	 */
-	const pageHitCache = new LRUCache<string, number[]>({ max: 20_000 });
-	/**
-	 * One-edit neighbours per word: finding them asks the vocabulary about 70 variants per letter
-	 * of the word (several milliseconds per query, profiled), and people search the same words.
-	 * The vocabulary changes only on reload() or learn(), which empty this.
-	 */
-	const neighbourCache = new LRUCache<string, string[]>({ max: 20_000 });
+	const memory = textMemory();
 
 	function statements(): Statements | null {
 		// Tests and the benchmark switch databases within one process.
@@ -157,25 +142,10 @@ export function sqliteTextEngine(): TextEngine {
 	function readLengths(): void {
 		const st = statements();
 		if (!st) return;
-		const next = new Map<number, [number, number]>();
-		let sumA = 0;
-		let sumB = 0;
-		let withA = 0;
-		for (const [id, a, b] of st.lengths.all() as [number, number | null, number][]) {
-			next.set(id, [a ?? 0, b]);
-			if (a) {
-				sumA += a;
-				withA++;
-			}
-			sumB += b;
-		}
-		lengths = next;
-		rows = Math.max(1, st.count.get() as number);
-		averages = [Math.max(1, sumA / Math.max(1, withA)), Math.max(1, sumB / Math.max(1, next.size))];
-	}
-
-	function has(w: string): boolean {
-		return vocab.has(w);
+		memory.setLengths(
+			st.lengths.all() as [number, number | null, number][],
+			st.count.get() as number
+		);
 	}
 
 	return {
@@ -188,40 +158,11 @@ export function sqliteTextEngine(): TextEngine {
 				body: st.matching.all(`{body} : (${match})`) as number[]
 			};
 		},
-		records() {
-			return rows;
-		},
-		lengthNorm(id, column) {
-			const l = lengths.get(id);
-			if (!l) return 1;
-			const i = column === 'abstract' ? 0 : 1;
-			return (K1 + 1) / (1 + K1 * (1 - B + (B * l[i]) / averages[i]));
-		},
-		hasTerm: has,
-		termDocs(term) {
-			return vocab.get(term) ?? 0;
-		},
-		neighbours(word) {
-			const known = neighbourCache.get(word);
-			if (known) return known;
-			const out = new Set<string>();
-			const letters = new Set([...ALPHABET, ...word]);
-			const check = (w: string) => {
-				if (w !== word && has(w)) out.add(w);
-			};
-			for (let i = 0; i <= word.length; i++) {
-				const head = word.slice(0, i);
-				const tail = word.slice(i);
-				if (i < word.length) check(head + tail.slice(1)); // deletion
-				for (const c of letters) {
-					check(head + c + tail); // insertion
-					if (i < word.length) check(head + c + tail.slice(1)); // substitution
-				}
-			}
-			const found = [...out];
-			neighbourCache.set(word, found);
-			return found;
-		},
+		records: memory.records,
+		lengthNorm: memory.lengthNorm,
+		hasTerm: memory.hasTerm,
+		termDocs: memory.termDocs,
+		neighbours: memory.neighbours,
 		async prefixTerms(prefix) {
 			const st = statements();
 			return st ? (st.prefix.all(prefix, `${prefix}\uffff`) as string[]) : [];
@@ -232,15 +173,15 @@ export function sqliteTextEngine(): TextEngine {
 			const file = st.file.get(publicationId) as number | undefined;
 			if (file === undefined) return [];
 			const key = `${file} ${limit} ${terms.join(' ')}`;
-			const cached = pageHitCache.get(key);
+			const cached = memory.pageHitCache.get(key);
 			if (cached) return cached;
 			const found = new Set<number>();
 			// A term with separators (a synonym such as `write-off`) is indexed as its parts.
-			const parts = [...new Set(terms.flatMap((t) => t.split(/[^\p{L}\p{N}]+/u)))].filter(Boolean);
+			const parts = termParts(terms);
 			for (const list of st.pages.all(file, JSON.stringify(parts)) as Uint8Array[])
 				for (const page of decodePages(list)) found.add(page);
 			const pages = [...found].sort((a, b) => a - b).slice(0, limit);
-			pageHitCache.set(key, pages);
+			memory.pageHitCache.set(key, pages);
 			return pages;
 		},
 		async pageTexts(publicationId, pages) {
@@ -249,21 +190,44 @@ export function sqliteTextEngine(): TextEngine {
 			if (!st || file === undefined || pages.length === 0) return new Map();
 			return new Map(st.text.all(file, JSON.stringify(pages)) as [number, string][]);
 		},
-		reload() {
-			pageHitCache.clear();
-			neighbourCache.clear();
-			vocab = new Map(readVocabulary(config.databaseFile));
+		async reload() {
+			memory.clear();
+			memory.setVocabulary(readVocabulary(config.databaseFile));
 			readLengths();
 		},
-		learn(added) {
-			pageHitCache.clear();
-			neighbourCache.clear();
-			for (const t of added) vocab.set(t, (vocab.get(t) ?? 0) + 1);
+		async learn(added) {
+			memory.clear();
+			memory.learn(added);
 			readLengths();
 		},
 		close() {
 			s?.db.close();
 			s = null;
 		}
+	};
+}
+
+/**
+ * The text engine of the configured database: PostgreSQL's when DATABASE_URL is set
+ * (text-engine-pg.ts), else SQLite's FTS5. Chosen at first use, so a process that sets its
+ * environment after loading this module (a test, the benchmark) still gets the right one.
+ */
+export function configuredTextEngine(): TextEngine {
+	let chosen: TextEngine | null = null;
+	const e = () =>
+		(chosen ??= dialectName() === 'postgres' ? postgresTextEngine() : sqliteTextEngine());
+	return {
+		matching: (terms, prefix) => e().matching(terms, prefix),
+		records: () => e().records(),
+		lengthNorm: (id, column) => e().lengthNorm(id, column),
+		hasTerm: (term) => e().hasTerm(term),
+		termDocs: (term) => e().termDocs(term),
+		neighbours: (word) => e().neighbours(word),
+		prefixTerms: (prefix) => e().prefixTerms(prefix),
+		pageHits: (id, terms, limit) => e().pageHits(id, terms, limit),
+		pageTexts: (id, pages) => e().pageTexts(id, pages),
+		reload: () => e().reload(),
+		learn: (added) => e().learn(added),
+		close: () => chosen?.close()
 	};
 }

@@ -57,6 +57,74 @@ function cachedTerms(text, lang) {
  */
 
 /**
+ * @typedef {object} TextSource what a record's long-text row is built from
+ * @property {number} id
+ * @property {string} language
+ * @property {string | null} abstract
+ * @property {string} updated_at
+ * @property {number | null} file_id the current file
+ * @property {string | null} signature what its row was built from last (null: no row)
+ */
+
+/** Every record with its current file and the signature of its text row (both engines' SQL). */
+export const TEXT_SOURCES = `select p.id, p.language, p.abstract, p.updated_at, f.id as file_id, s.signature
+					 from publications p
+					 left join files f on f.publication_id = p.id and f.is_current = 1
+					 left join search_text_state s on s.publication_id = p.id`;
+
+/** A file's page texts in order (both engines: `?` is rewritten to `$1` for PostgreSQL). */
+export const PAGE_TEXTS = 'select page, text from page_texts where file_id = ? order by page';
+
+/**
+ * What a record's text row is built from: when this differs from the stored signature, the
+ * record is analysed again.
+ * @param {TextSource} r
+ */
+export function signature(r) {
+	return `${TEXT_FORMAT}|${r.language}|${r.file_id ?? ''}|${r.updated_at}`;
+}
+
+/**
+ * Analyses one record's long texts — the same on both engines: the distinct stems of its
+ * current file's pages (each with the pages it is on) and the stems of its abstract. Every term
+ * is also added to `added` (the vocabulary's new words).
+ * @param {TextSource} r
+ * @param {{ page: number, text: string }[]} pageTexts the current file's pages, in order
+ * @param {Set<string>} added
+ * @returns {Analysed}
+ */
+export function analyseRecord(r, pageTexts, added) {
+	// Each stem of the text with the pages it is on (pages come in order).
+	/** @type {Map<string, number[]>} */
+	const onPages = new Map();
+	for (const p of pageTexts) {
+		if (p.page <= 0) continue;
+		for (const t of new Set(cachedTerms(p.text, r.language))) {
+			const list = onPages.get(t);
+			if (list) list.push(p.page);
+			else onPages.set(t, [p.page]);
+		}
+	}
+	const body = [...onPages.keys()];
+	const abstract = r.abstract ? cachedTerms(r.abstract, r.language) : [];
+	for (const t of body) added.add(t);
+	for (const t of abstract) added.add(t);
+	return {
+		id: r.id,
+		abstract: abstract.join(' '),
+		body: body.join(' '),
+		fileId: r.file_id,
+		// Key order: the rows go into the B-tree in sequence.
+		pages: [...onPages]
+			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+			.map(([t, list]) => [t, encodePages(list)]),
+		signature: signature(r),
+		abstractTerms: abstract.length,
+		bodyTerms: body.length
+	};
+}
+
+/**
  * Brings `search_text` up to date: every record whose signature (format, language, current file,
  * last update) differs from what its row was built from is analysed again — its distinct stems,
  * so a 20,000-word text costs a few thousand terms — and written in short transactions.
@@ -70,21 +138,9 @@ export function syncText(file, onProgress, opts = {}) {
 	db.pragma('busy_timeout = 10000');
 	try {
 		if (opts.full) writeSync(db, () => db.prepare('delete from search_text_state').run())();
-		const rows =
-			/** @type {{ id: number, language: string, abstract: string | null, updated_at: string, file_id: number | null, signature: string | null }[]} */ (
-				db
-					.prepare(
-						`select p.id, p.language, p.abstract, p.updated_at, f.id as file_id, s.signature
-					 from publications p
-					 left join files f on f.publication_id = p.id and f.is_current = 1
-					 left join search_text_state s on s.publication_id = p.id`
-					)
-					.all()
-			);
-		const signature = (/** @type {(typeof rows)[number]} */ r) =>
-			`${TEXT_FORMAT}|${r.language}|${r.file_id ?? ''}|${r.updated_at}`;
+		const rows = /** @type {TextSource[]} */ (db.prepare(TEXT_SOURCES).all());
 		const stale = rows.filter((r) => r.signature !== signature(r));
-		const pages = db.prepare('select page, text from page_texts where file_id = ? order by page');
+		const pages = db.prepare(PAGE_TEXTS);
 		const del = db.prepare('delete from search_text where rowid = ?');
 		const ins = db.prepare('insert into search_text (rowid, abstract, body) values (?, ?, ?)');
 		const files = db.prepare('select id from files where publication_id = ?');
@@ -114,39 +170,11 @@ export function syncText(file, onProgress, opts = {}) {
 		let batch = [];
 		let done = 0;
 		for (const r of stale) {
-			const fileId = r.file_id;
 			const pageTexts =
-				fileId === null
+				r.file_id === null
 					? []
-					: /** @type {{ page: number, text: string }[]} */ (pages.all(fileId)).filter(
-							(p) => p.page > 0
-						);
-			// Each stem of the text with the pages it is on (pages come in order).
-			/** @type {Map<string, number[]>} */
-			const onPages = new Map();
-			for (const p of pageTexts)
-				for (const t of new Set(cachedTerms(p.text, r.language))) {
-					const list = onPages.get(t);
-					if (list) list.push(p.page);
-					else onPages.set(t, [p.page]);
-				}
-			const body = [...onPages.keys()];
-			const abstract = r.abstract ? cachedTerms(r.abstract, r.language) : [];
-			for (const t of body) added.add(t);
-			for (const t of abstract) added.add(t);
-			batch.push({
-				id: r.id,
-				abstract: abstract.join(' '),
-				body: body.join(' '),
-				fileId,
-				// Key order: the rows go into the B-tree in sequence.
-				pages: [...onPages]
-					.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-					.map(([t, list]) => [t, encodePages(list)]),
-				signature: signature(r),
-				abstractTerms: abstract.length,
-				bodyTerms: body.length
-			});
+					: /** @type {{ page: number, text: string }[]} */ (pages.all(r.file_id));
+			batch.push(analyseRecord(r, pageTexts, added));
 			if (batch.length >= BATCH) {
 				write(batch);
 				done += batch.length;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { monthAt } from '../db/dialect.ts';
 import { isStaff, visibleTo, type Viewer } from '../access.ts';
 import { Forbidden, Invalid } from '../errors.ts';
 import { clock } from '../clock.ts';
@@ -154,8 +155,8 @@ function requireStaff(viewer: Viewer): void {
 	if (!isStaff(viewer)) throw new Forbidden();
 }
 
-const jakartaMonth = (column: string) =>
-	sql<string>`strftime('%Y-%m', ${sql.ref(column)}, '+7 hours')`;
+/** Stored instants are UTC; the library's months are Jakarta months (UTC+7). */
+const jakartaMonth = (db: Db, column: string) => monthAt(db, sql.ref(column), 7);
 
 /** Figures per month of the period (empty months as zeros). */
 export async function monthly(
@@ -202,7 +203,7 @@ export async function monthly(
 		.where(visibleTo(viewer, now))
 		.where('created_at', '>=', start)
 		.where('created_at', '<', end)
-		.select([jakartaMonth('created_at').as('month'), (eb) => eb.fn.countAll<number>().as('n')])
+		.select([jakartaMonth(db, 'created_at').as('month'), (eb) => eb.fn.countAll<number>().as('n')])
 		.groupBy('month')
 		.execute();
 	for (const r of created) {
@@ -214,7 +215,7 @@ export async function monthly(
 		.where('loaned_at', '>=', start)
 		.where('loaned_at', '<', end)
 		.select([
-			jakartaMonth('loaned_at').as('month'),
+			jakartaMonth(db, 'loaned_at').as('month'),
 			(eb) => eb.fn.countAll<number>().as('n'),
 			sql<number>`count(distinct user_id)`.as('borrowers')
 		])
@@ -231,7 +232,7 @@ export async function monthly(
 		.selectFrom('loans')
 		.where('returned_at', '>=', start)
 		.where('returned_at', '<', end)
-		.select([jakartaMonth('returned_at').as('month'), (eb) => eb.fn.countAll<number>().as('n')])
+		.select([jakartaMonth(db, 'returned_at').as('month'), (eb) => eb.fn.countAll<number>().as('n')])
 		.groupBy('month')
 		.execute();
 	for (const r of returned) {
