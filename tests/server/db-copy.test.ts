@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDemoHistory } from '../../scripts/demo/history.ts';
 import { openDatabase, openPostgres, type Db } from '../../src/lib/server/db/index.ts';
 import { isDerived, tableChecksums, type TableSum } from '../../src/lib/server/ops/db-copy.ts';
 import { copyDemoData, emptyDataDir } from '../helpers/demo.ts';
@@ -69,6 +71,14 @@ const sqliteOf = (dir: string) => openDatabase(path.join(dir, 'perpustakaan.sqli
 beforeAll(async () => {
 	pg = await startPostgres();
 	original = copyDemoData();
+	// A year of loans, fines, views and searches, so the trigger-kept counters and monthly
+	// roll-ups (usage_monthly, search_monthly, catalog/circulation versions) are copied too.
+	const sqlite = new SQLite(path.join(original, 'perpustakaan.sqlite'));
+	try {
+		addDemoHistory(sqlite, new Date());
+	} finally {
+		sqlite.close();
+	}
 	pgUrl = await pg.createDatabase('copy_target');
 	roundTrip = emptyDataDir();
 }, 120_000);
@@ -86,6 +96,8 @@ describe('db:copy round trip of the demo library', () => {
 		const tables = report(r.stdout);
 		expect(tables.get('publications')?.source).toBeGreaterThan(10);
 		expect(tables.get('files')?.source).toBeGreaterThan(0);
+		for (const t of ['loans', 'usage_events', 'usage_monthly', 'search_log', 'search_monthly'])
+			expect(tables.get(t)?.source, t).toBeGreaterThan(0);
 		for (const [name, t] of tables) {
 			expect(t.same, name).toBe(true);
 			expect(t.target, name).toBe(t.source);
