@@ -5,13 +5,19 @@
 // Exit code: 0 written; 1 failed (nothing written); 2 usage (bad arguments, no database in
 // DATA_DIR, --out not writable; nothing written); 3 written, but DATA_DIR's stored files are
 // missing or damaged (listed on stderr and in the manifest).
+//
+// With DATABASE_URL set (PostgreSQL, #16) the database member is a `pg_dump -Fc` dump of one
+// snapshot (`perpustakaan.pgdump`); the stored files still come from DATA_DIR/--data-dir.
 import { parseArgs } from 'node:util';
 import { config } from '../src/lib/server/config.ts';
+import { databaseUrl } from '../src/lib/server/db/dialect.ts';
 import { BackupError, createBackup } from '../src/lib/server/ops/backup.ts';
 
 const USAGE = `usage: npm run backup -- --out <file.tar.gz> [--data-dir <dir>]
   --out, -o    the archive to write (gzip-compressed when it ends in .gz or .tgz, plain tar otherwise)
-  --data-dir   the data directory to back up (default: DATA_DIR, else ./data)`;
+  --data-dir   the data directory to back up (default: DATA_DIR, else ./data); with
+               DATABASE_URL set, the database is that PostgreSQL one (pg_dump) and only the
+               stored files come from here`;
 
 function mb(bytes: number): string {
 	return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -43,13 +49,17 @@ async function main(argv: string[]): Promise<number> {
 		console.error(USAGE);
 		return 2;
 	}
-	const r = await createBackup({ dataDir: values['data-dir'] ?? config.dataDir, out: values.out });
+	const r = await createBackup({
+		dataDir: values['data-dir'] ?? config.dataDir,
+		out: values.out,
+		databaseUrl: databaseUrl()
+	});
 	const m = r.manifest;
 	const db = m.members.find((x) => x.path === m.database.member)!;
 	const c = m.counts;
 	console.log(`backup written: ${r.out}`);
 	console.log(
-		`  database  ${mb(db.bytes)}, migration ${m.database.migration ?? '(none)'}, snapshot in ${r.snapshotSeconds.toFixed(2)} s`
+		`  database  ${mb(db.bytes)}${m.database.engine === 'postgres' ? ` (pg_dump of PostgreSQL ${m.database.postgresVersion})` : ''}, migration ${m.database.migration ?? '(none)'}, snapshot in ${r.snapshotSeconds.toFixed(2)} s`
 	);
 	console.log(
 		`  files     ${m.files.referenced - m.files.missing.length} stored files (PDFs and covers, ${mb(m.files.bytes)})`

@@ -7,12 +7,20 @@
 //
 // Exit code: 0 restored; 1 failed (archive refused, I/O error; <dir> untouched); 2 usage (bad
 // arguments, archive not found, <dir> not empty without --force).
+//
+// With DATABASE_URL set (PostgreSQL, #16): the archive's pg_dump is restored with pg_restore into
+// that database, which must be empty unless --force (then the archive's objects are replaced);
+// the stored files go into <dir>/files (which may hold files already: they are kept). Exit 2 also
+// for a non-empty database without --force or one that cannot be reached.
 import { parseArgs } from 'node:util';
+import { databaseUrl } from '../src/lib/server/db/dialect.ts';
 import { BackupError, restoreBackup } from '../src/lib/server/ops/backup.ts';
 
 const USAGE = `usage: npm run restore -- <archive> --data-dir <dir> [--force]
   --data-dir   where to restore (missing or empty; the server's DATA_DIR afterwards)
-  --force      replace the content of a non-empty --data-dir`;
+  --force      replace the content of a non-empty --data-dir
+With DATABASE_URL set, the database goes into that (empty) PostgreSQL database and --data-dir
+receives the stored files; --force then replaces what the archive holds in the database.`;
 
 async function main(argv: string[]): Promise<number> {
 	let parsed;
@@ -47,11 +55,17 @@ async function main(argv: string[]): Promise<number> {
 	const r = await restoreBackup({
 		archive: positionals[0],
 		dataDir: values['data-dir'],
-		force: values.force === true
+		force: values.force === true,
+		databaseUrl: databaseUrl()
 	});
 	const m = r.manifest;
 	const c = m.counts;
-	console.log(`restored ${positionals[0]} into ${r.dataDir}${r.replaced ? ' (replaced)' : ''}`);
+	const url = databaseUrl();
+	console.log(
+		url
+			? `restored ${positionals[0]} into ${url.replace(/\/\/([^@/:]*)(:[^@/]*)?@/, '//$1@')} (pg_restore), stored files into ${r.dataDir}${r.replaced ? ' (replaced)' : ''}`
+			: `restored ${positionals[0]} into ${r.dataDir}${r.replaced ? ' (replaced)' : ''}`
+	);
 	console.log(
 		`  backup    ${m.createdAt} from ${m.source.host}, ${m.app.name} ${m.app.version}, migration ${m.database.migration ?? '(none)'}`
 	);

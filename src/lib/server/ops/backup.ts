@@ -12,6 +12,14 @@ import { migrations } from '../../../../db/migrations/index.ts';
 import { DATABASE_FILE } from '../config.ts';
 import { appRoot } from '../paths.ts';
 import { FILES_DIR, KEY_PATTERN } from '../storage/index.ts';
+import { describeEndpoint } from './db-copy.ts';
+import {
+	checkRestoreTarget,
+	dumpPostgres,
+	PG_DUMP_MEMBER,
+	PgToolError,
+	restorePostgres
+} from './backup-postgres.ts';
 
 /**
  * Backup and restore of a whole data directory as ONE POSIX tar archive (gzip-compressed when
@@ -27,6 +35,12 @@ import { FILES_DIR, KEY_PATTERN } from '../storage/index.ts';
  * archive, so every byte is read once; and an archive cut short (disk full, killed job) has no
  * manifest, which restore reports as incomplete instead of restoring part of it.
  *
+ * On PostgreSQL (DATABASE_URL set, issue #16) the database member is `perpustakaan.pgdump`, a
+ * `pg_dump` custom-format dump of one exported snapshot (see backup-postgres.ts), the manifest
+ * says `engine: "postgres"`, and the archive's format version is 2 (a release that knows only
+ * SQLite archives refuses it plainly instead of restoring half of it). SQLite archives are
+ * exactly as before (format 1).
+ *
  * What is left out, on purpose: the search index (`search/`, rebuilt from the database at
  * start), temporary uploads (`tmp/`) and stored files no row of the snapshot names (uploads
  * committed after it, which a later backup picks up).
@@ -34,8 +48,11 @@ import { FILES_DIR, KEY_PATTERN } from '../storage/index.ts';
 
 /** Identifies the archive format in its manifest. */
 export const FORMAT = 'perpustakaan-djkn-backup';
-/** Bumped when the layout changes in a way an older restore could not read. */
-export const FORMAT_VERSION = 1;
+/**
+ * Bumped when the layout changes in a way an older restore could not read: the newest format this
+ * version reads. SQLite archives are written as format 1, PostgreSQL ones (a pg_dump member) 2.
+ */
+export const FORMAT_VERSION = 2;
 export const MANIFEST_MEMBER = 'manifest.json';
 /** A manifest is small (about 150 bytes per file); anything far bigger is not one of ours. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -52,13 +69,20 @@ export interface Manifest {
 	formatVersion: number;
 	app: { name: string; version: string };
 	createdAt: string;
-	source: { host: string; dataDir: string };
+	/** Where it was taken; `database`: the PostgreSQL URL (without its password). */
+	source: { host: string; dataDir: string; database?: string };
 	database: {
 		member: string;
+		/** Which engine the member is for (absent in archives from before #16: SQLite). */
+		engine?: 'sqlite' | 'postgres';
 		/** The last migration applied to the snapshot (null for a database never migrated). */
 		migration: string | null;
 		migrations: string[];
-		sqliteVersion: string;
+		sqliteVersion?: string;
+		/** PostgreSQL: the server's version, and the pg_dump that wrote the member. */
+		postgresVersion?: string;
+		dumpTool?: string;
+		dumpMajor?: number;
 	};
 	/** Rows per table in the snapshot (search-index shadow tables left out). */
 	counts: Record<string, number>;
@@ -121,7 +145,7 @@ function appInfo(): { name: string; version: string } {
 
 /** Whether an archive member name is one a backup writes (also keeps paths inside the target). */
 function isDataMember(name: string): boolean {
-	if (name === DATABASE_FILE) return true;
+	if (name === DATABASE_FILE || name === PG_DUMP_MEMBER) return true;
 	const prefix = `${FILES_DIR}/`;
 	return name.startsWith(prefix) && KEY_PATTERN.test(name.slice(prefix.length));
 }
@@ -166,6 +190,106 @@ async function fsyncDir(dir: string): Promise<void> {
 	}
 }
 
+/** What the database part of a backup took: its snapshot file, described for the manifest. */
+interface Snapshot {
+	database: Manifest['database'];
+	counts: Record<string, number>;
+	keys: string[];
+	snapshotSeconds: number;
+	/** The moment the data is from. */
+	createdAt: Date;
+}
+
+/**
+ * SQLite: the snapshot with the online backup API, in one step — a read-only connection, so a
+ * backup never writes to the live database — then checked (quick_check) and described.
+ */
+async function snapshotSqlite(dbFile: string, snapshot: string): Promise<Snapshot> {
+	// 1. The snapshot. A read-only connection: a backup never writes to the live database.
+	const snapStarted = performance.now();
+
+	const source = new SQLite(dbFile, { readonly: true, fileMustExist: true });
+	try {
+		source.pragma('busy_timeout = 5000');
+		// After better-sqlite3's first (setup) step, copy every remaining page in one step.
+		await source.backup(snapshot, { progress: () => 0x7fffffff });
+	} finally {
+		source.close();
+	}
+	const snapshotSeconds = (performance.now() - snapStarted) / 1000;
+	// The moment the data is from: the copy is the database as of the end of that step.
+	const createdAt = new Date();
+
+	// 2. What the snapshot holds, checked before anything is archived.
+	const snap = new SQLite(snapshot, { fileMustExist: true });
+	let info: ReturnType<typeof describe>;
+	let keys: string[];
+	try {
+		const check = snap.pragma('quick_check', { simple: true });
+		if (check !== 'ok') throw new BackupError(`the database copy fails quick_check: ${check}`);
+		info = describe(snap);
+		// Cover renderings (migration 0016) are stored files too; a database from before it
+		// has no such table.
+		const variants = snap
+			.prepare(`select 1 from sqlite_master where type = 'table' and name = 'cover_variants'`)
+			.get()
+			? ' union select storage_key from cover_variants'
+			: '';
+		const rows = snap
+			.prepare(
+				`select storage_key as k from files union select thumbnail_key from files where thumbnail_key is not null${variants}`
+			)
+			.all() as { k: string }[];
+		keys = rows.map((r) => r.k).sort();
+	} finally {
+		snap.close();
+	}
+	return {
+		database: {
+			member: DATABASE_FILE,
+			engine: 'sqlite',
+			migration: info.migrations.at(-1) ?? null,
+			migrations: info.migrations,
+			sqliteVersion: info.sqliteVersion
+		},
+		counts: info.counts,
+		keys,
+		snapshotSeconds,
+		createdAt
+	};
+}
+
+/** PostgreSQL: `pg_dump` of one exported snapshot (backup-postgres.ts), described. */
+async function snapshotPostgres(url: string, dumpFile: string): Promise<Snapshot> {
+	const s = await asBackupError(dumpPostgres(url, dumpFile));
+	return {
+		database: {
+			member: PG_DUMP_MEMBER,
+			engine: 'postgres',
+			migration: s.migrations.at(-1) ?? null,
+			migrations: s.migrations,
+			postgresVersion: s.serverVersion,
+			dumpTool: s.dumpTool,
+			dumpMajor: s.dumpMajor
+		},
+		counts: s.counts,
+		keys: s.keys,
+		snapshotSeconds: s.snapshotSeconds,
+		// pg_dump's snapshot is the exporting transaction's, taken when it started.
+		createdAt: new Date(Date.now() - s.snapshotSeconds * 1000)
+	};
+}
+
+/** The PostgreSQL tools' errors as BackupErrors (same exit codes). */
+async function asBackupError<T>(p: Promise<T>): Promise<T> {
+	try {
+		return await p;
+	} catch (err) {
+		if (err instanceof PgToolError) throw new BackupError(err.message, err.usage);
+		throw err;
+	}
+}
+
 /**
  * Writes one archive of a consistent snapshot of `dataDir` to `out` while the server keeps
  * serving and writing.
@@ -189,15 +313,21 @@ export async function createBackup(opts: {
 	out: string;
 	/** Compress with gzip; by default when `out` ends in `.gz` or `.tgz`. */
 	gzip?: boolean;
+	/**
+	 * PostgreSQL: back up this database (`pg_dump`) instead of DATA_DIR's SQLite file; the stored
+	 * files still come from `dataDir`.
+	 */
+	databaseUrl?: string | null;
 }): Promise<BackupResult> {
 	const started = performance.now();
 	const dataDir = path.resolve(opts.dataDir);
 	const out = path.resolve(opts.out);
 	const gzip = opts.gzip ?? /\.(t?gz)$/i.test(out);
+	const url = opts.databaseUrl ?? null;
 	const dbFile = path.join(dataDir, DATABASE_FILE);
 	if (!fs.statSync(dataDir, { throwIfNoEntry: false })?.isDirectory())
 		throw new BackupError(`data directory ${dataDir} does not exist (set DATA_DIR)`, true);
-	if (!fs.statSync(dbFile, { throwIfNoEntry: false })?.isFile())
+	if (!url && !fs.statSync(dbFile, { throwIfNoEntry: false })?.isFile())
 		throw new BackupError(`no database at ${dbFile}: is DATA_DIR the library's data?`, true);
 	if (fs.statSync(out, { throwIfNoEntry: false })?.isDirectory())
 		throw new BackupError(`--out ${out} is a directory; name the archive file`, true);
@@ -216,44 +346,10 @@ export async function createBackup(opts: {
 	};
 	try {
 		await fsp.rm(snapshot, { force: true });
-		// 1. The snapshot. A read-only connection: a backup never writes to the live database.
-		const snapStarted = performance.now();
-		const source = new SQLite(dbFile, { readonly: true, fileMustExist: true });
-		try {
-			source.pragma('busy_timeout = 5000');
-			// After better-sqlite3's first (setup) step, copy every remaining page in one step.
-			await source.backup(snapshot, { progress: () => 0x7fffffff });
-		} finally {
-			source.close();
-		}
-		const snapshotSeconds = (performance.now() - snapStarted) / 1000;
-		// The moment the data is from: the copy is the database as of the end of that step.
-		const createdAt = new Date();
-
-		// 2. What the snapshot holds, checked before anything is archived.
-		const snap = new SQLite(snapshot, { fileMustExist: true });
-		let info: ReturnType<typeof describe>;
-		let keys: string[];
-		try {
-			const check = snap.pragma('quick_check', { simple: true });
-			if (check !== 'ok') throw new BackupError(`the database copy fails quick_check: ${check}`);
-			info = describe(snap);
-			// Cover renderings (migration 0016) are stored files too; a database from before it
-			// has no such table.
-			const variants = snap
-				.prepare(`select 1 from sqlite_master where type = 'table' and name = 'cover_variants'`)
-				.get()
-				? ' union select storage_key from cover_variants'
-				: '';
-			const rows = snap
-				.prepare(
-					`select storage_key as k from files union select thumbnail_key from files where thumbnail_key is not null${variants}`
-				)
-				.all() as { k: string }[];
-			keys = rows.map((r) => r.k).sort();
-		} finally {
-			snap.close();
-		}
+		const taken = url
+			? await snapshotPostgres(url, snapshot)
+			: await snapshotSqlite(dbFile, snapshot);
+		const { database, counts, keys, snapshotSeconds, createdAt } = taken;
 		const bad = keys.find((k) => !KEY_PATTERN.test(k));
 		if (bad) throw new BackupError(`the files table names an invalid storage key: ${bad}`);
 
@@ -296,7 +392,7 @@ export async function createBackup(opts: {
 		};
 
 		const dbBytes = (await fsp.stat(snapshot)).size;
-		await addEntry(DATABASE_FILE, dbBytes, fs.createReadStream(snapshot));
+		await addEntry(database.member, dbBytes, fs.createReadStream(snapshot));
 		const missing: string[] = [];
 		const damaged: string[] = [];
 		let fileBytes = 0;
@@ -325,17 +421,16 @@ export async function createBackup(opts: {
 		}
 		const manifest: Manifest = {
 			format: FORMAT,
-			formatVersion: FORMAT_VERSION,
+			formatVersion: database.engine === 'postgres' ? 2 : 1,
 			app: appInfo(),
 			createdAt: createdAt.toISOString(),
-			source: { host: os.hostname(), dataDir },
-			database: {
-				member: DATABASE_FILE,
-				migration: info.migrations.at(-1) ?? null,
-				migrations: info.migrations,
-				sqliteVersion: info.sqliteVersion
+			source: {
+				host: os.hostname(),
+				dataDir,
+				...(url ? { database: describeEndpoint({ kind: 'postgres', url }) } : {})
 			},
-			counts: info.counts,
+			database,
+			counts,
 			files: { referenced: keys.length, bytes: fileBytes, missing, damaged },
 			members
 		};
@@ -500,7 +595,11 @@ async function extractVerified(archive: string, dir: string): Promise<Manifest> 
 	}
 	const extra = [...seen.keys()];
 	if (extra.length > 0) throw new BackupError(`member ${extra[0]} is not in the manifest`);
-	if (!m.members.some((x) => x.path === DATABASE_FILE))
+	const dbMember = m.database.member;
+	if (
+		(dbMember !== DATABASE_FILE && dbMember !== PG_DUMP_MEMBER) ||
+		!m.members.some((x) => x.path === dbMember)
+	)
 		throw new BackupError('the archive holds no database');
 	// Fsync the directories so the verified tree survives a power cut once it is swapped in.
 	for (const d of created) await fsyncDir(d);
@@ -538,12 +637,22 @@ export async function restoreBackup(opts: {
 	archive: string;
 	dataDir: string;
 	force?: boolean;
+	/** PostgreSQL: restore the archive's dump into this database (see `restoreIntoPostgres`). */
+	databaseUrl?: string | null;
 }): Promise<RestoreResult> {
 	const started = performance.now();
 	const archive = path.resolve(opts.archive);
 	const target = path.resolve(opts.dataDir);
 	if (!fs.statSync(archive, { throwIfNoEntry: false })?.isFile())
 		throw new BackupError(`archive ${archive} does not exist`, true);
+	if (opts.databaseUrl)
+		return restoreIntoPostgres({
+			...opts,
+			archive,
+			dataDir: target,
+			url: opts.databaseUrl,
+			started
+		});
 	const existing = fs.statSync(target, { throwIfNoEntry: false });
 	if (existing && !existing.isDirectory())
 		throw new BackupError(`${target} exists and is not a directory`, true);
@@ -569,6 +678,11 @@ export async function restoreBackup(opts: {
 	await fsp.mkdir(staging);
 	try {
 		const manifest = await extractVerified(archive, staging);
+		if (manifest.database.engine === 'postgres')
+			throw new BackupError(
+				'this archive holds a PostgreSQL dump: set DATABASE_URL to an empty PostgreSQL database and restore again',
+				true
+			);
 		// The checksums prove these are the backup's bytes; the counts prove the manifest
 		// describes this database.
 		const db = new SQLite(path.join(staging, DATABASE_FILE), { fileMustExist: true });
@@ -614,5 +728,69 @@ export async function restoreBackup(opts: {
 	} catch (err) {
 		await fsp.rm(staging, { recursive: true, force: true });
 		throw err;
+	}
+}
+
+/**
+ * PostgreSQL (DATABASE_URL set): the database must answer and be empty (unless `force`), checked
+ * before anything is read; the archive is extracted into `<dataDir>.restoring` and verified
+ * against its manifest exactly as for SQLite; only then is the dump restored with `pg_restore`
+ * in one transaction (a failure leaves the database as it was) and its row counts checked. The
+ * stored files go into `<dataDir>/files`, which may already hold files — a shared FILES_DIR:
+ * they are content-addressed, so a file already there under its name is the same file and is
+ * kept.
+ */
+async function restoreIntoPostgres(opts: {
+	archive: string;
+	dataDir: string;
+	url: string;
+	force?: boolean;
+	started: number;
+}): Promise<RestoreResult> {
+	const target = opts.dataDir;
+	const existing = fs.statSync(target, { throwIfNoEntry: false });
+	if (existing && !existing.isDirectory())
+		throw new BackupError(`${target} exists and is not a directory`, true);
+	await asBackupError(checkRestoreTarget(opts.url, opts.force === true));
+	const staging = `${target}.restoring`;
+	await fsp.rm(staging, { recursive: true, force: true });
+	await fsp.mkdir(path.dirname(target), { recursive: true });
+	await fsp.mkdir(staging);
+	try {
+		const manifest = await extractVerified(opts.archive, staging);
+		if (manifest.database.engine !== 'postgres')
+			throw new BackupError(
+				'this archive holds a SQLite database: unset DATABASE_URL to restore it into --data-dir (then `npm run db:copy` moves it to PostgreSQL)',
+				true
+			);
+		await asBackupError(
+			restorePostgres({
+				url: opts.url,
+				dump: path.join(staging, PG_DUMP_MEMBER),
+				force: opts.force === true,
+				dumpMajor: manifest.database.dumpMajor,
+				counts: manifest.counts
+			})
+		);
+		const from = path.join(staging, FILES_DIR);
+		if (fs.existsSync(from))
+			for (const d of await fsp.readdir(from, { recursive: true, withFileTypes: true })) {
+				if (!d.isFile()) continue;
+				const src = path.join(d.parentPath, d.name);
+				const dest = path.join(target, FILES_DIR, path.relative(from, src));
+				if (fs.existsSync(dest)) continue;
+				await fsp.mkdir(path.dirname(dest), { recursive: true });
+				await fsp.rename(src, dest);
+				if (existing && process.getuid?.() === 0)
+					await fsp.chown(dest, existing.uid, existing.gid).catch(() => {});
+			}
+		return {
+			dataDir: target,
+			manifest,
+			replaced: opts.force === true,
+			seconds: (performance.now() - opts.started) / 1000
+		};
+	} finally {
+		await fsp.rm(staging, { recursive: true, force: true });
 	}
 }
