@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
 	const r = await createBackup({
 		dataDir: values['data-dir'] ?? config.dataDir,
 		out: values.out,
-		databaseUrl: databaseUrl()
+		databaseUrl: databaseUrl(),
+		// FILES_DIR (a shared mount, #16) when set; else the files inside the data directory.
+		filesDir: config.filesShared ? config.filesDir : undefined
 	});
 	const m = r.manifest;
 	const db = m.members.find((x) => x.path === m.database.member)!;

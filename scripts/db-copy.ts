@@ -21,7 +21,7 @@ const USAGE = `usage: npm run db:copy -- --to <database> [--from <database>] [--
   --to      where to copy: an EMPTY database (postgres://user:password@host:5432/db), or
             sqlite:<dir> — a data directory without a database
   --from    the library to copy (default: sqlite:$DATA_DIR, else sqlite:./data)
-  --files   the stored files to check (default: the SQLite side's <dir>/files)
+  --files   the stored files to check (default: FILES_DIR when set, else the SQLite side's <dir>/files)
 exit codes: 0 copied and verified, 1 failed (rolled back), 2 refused (nothing written),
             3 copied but stored files are missing, 4 copied but a table differs`;
 
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
 	const r = await copyLibrary({
 		from,
 		to,
-		filesDir: values.files,
+		filesDir: values.files ?? (config.filesShared ? config.filesDir : undefined),
 		onProgress: (line) => console.log(line)
 	});
 	console.log('');

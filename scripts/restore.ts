@@ -13,6 +13,7 @@
 // the stored files go into <dir>/files (which may hold files already: they are kept). Exit 2 also
 // for a non-empty database without --force or one that cannot be reached.
 import { parseArgs } from 'node:util';
+import { config } from '../src/lib/server/config.ts';
 import { databaseUrl } from '../src/lib/server/db/dialect.ts';
 import { BackupError, restoreBackup } from '../src/lib/server/ops/backup.ts';
 
@@ -56,14 +57,15 @@ async function main(argv: string[]): Promise<number> {
 		archive: positionals[0],
 		dataDir: values['data-dir'],
 		force: values.force === true,
-		databaseUrl: databaseUrl()
+		databaseUrl: databaseUrl(),
+		filesDir: config.filesShared ? config.filesDir : undefined
 	});
 	const m = r.manifest;
 	const c = m.counts;
 	const url = databaseUrl();
 	console.log(
 		url
-			? `restored ${positionals[0]} into ${url.replace(/\/\/([^@/:]*)(:[^@/]*)?@/, '//$1@')} (pg_restore), stored files into ${r.dataDir}${r.replaced ? ' (replaced)' : ''}`
+			? `restored ${positionals[0]} into ${url.replace(/\/\/([^@/:]*)(:[^@/]*)?@/, '//$1@')} (pg_restore), stored files into ${config.filesShared ? config.filesDir : r.dataDir}${r.replaced ? ' (replaced)' : ''}`
 			: `restored ${positionals[0]} into ${r.dataDir}${r.replaced ? ' (replaced)' : ''}`
 	);
 	console.log(

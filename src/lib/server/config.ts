@@ -39,6 +39,25 @@ export const config = {
 	get databaseFile(): string {
 		return path.join(this.dataDir, DATABASE_FILE);
 	},
+	/**
+	 * `FILES_DIR`: where the stored files live — PDFs, covers — and, with them, everything that
+	 * two servers of one library must both see: uploads being received and staged (`tmp/`) and
+	 * web-import sources (`imports/`). Set it to a mount every application server shares (#16);
+	 * unset, the single-server layout is kept: `DATA_DIR/files`, `DATA_DIR/tmp`, `DATA_DIR/imports`.
+	 */
+	get filesDir(): string {
+		const shared = process.env.FILES_DIR?.trim();
+		return shared ? path.resolve(shared) : path.join(this.dataDir, 'files');
+	},
+	/** The parent of `tmp/` and `imports/`: FILES_DIR when set, else DATA_DIR (see `filesDir`). */
+	get workDir(): string {
+		const shared = process.env.FILES_DIR?.trim();
+		return shared ? path.resolve(shared) : this.dataDir;
+	},
+	/** Whether FILES_DIR names a directory other servers may share (sweeps then spare young files). */
+	get filesShared(): boolean {
+		return Boolean(process.env.FILES_DIR?.trim());
+	},
 	/** Size bound of the in-process cache of anonymous pages (lib/server/page-cache.ts); 0 disables it. */
 	get pageCacheMb(): number {
 		return process.env.PAGE_CACHE_MB?.trim() === '0' ? 0 : intFromEnv('PAGE_CACHE_MB', 64);

@@ -112,8 +112,9 @@ export interface JobView {
 	error: Reason | null;
 }
 
+/** A job's folder: under DATA_DIR, or the shared FILES_DIR, so any server's runner can take it. */
 function jobDir(rel: string): string {
-	return path.join(config.dataDir, rel);
+	return path.join(config.workDir, rel);
 }
 
 const now = () => new Date().toISOString();
@@ -1000,7 +1001,7 @@ export async function recover(db: Db, opts: { atStart: boolean }): Promise<numbe
 	for (const { id } of expired) await finish(db, id, 'cancelled', { id: null }, null, ['preview']);
 	if (opts.atStart) {
 		// Folders of jobs that ended (or never got a row: a crash while receiving) are removed.
-		const root = path.join(config.dataDir, IMPORTS_DIR);
+		const root = path.join(config.workDir, IMPORTS_DIR);
 		const live = new Set(
 			(
 				await db

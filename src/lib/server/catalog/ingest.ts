@@ -368,12 +368,16 @@ export async function sweepOrphans(db: Db): Promise<number> {
 		if (r.thumbnail_key) known.add(r.thumbnail_key);
 	}
 	for (const key of await covers.storedKeys(db)) known.add(key);
+	// On a shared FILES_DIR another server may have stored a file whose row is about to commit:
+	// only files older than that can be are orphans there.
+	const youngest = config.filesShared ? Date.now() - storage.SHARED_ORPHAN_MIN_AGE_MS : Infinity;
 	let removed = 0;
 	for (const key of await storage.listKeys()) {
-		if (!known.has(key)) {
-			await storage.remove(key);
-			removed++;
-		}
+		if (known.has(key)) continue;
+		const s = await storage.stat(key);
+		if (!s || s.mtime.getTime() >= youngest) continue;
+		await storage.remove(key);
+		removed++;
 	}
 	return removed;
 }

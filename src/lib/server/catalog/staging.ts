@@ -10,7 +10,8 @@ import * as storage from '../storage/index.ts';
 import { inspect, prefill, UploadRefused, type Inspected } from './ingest.ts';
 
 /**
- * Uploads from the cataloguing form are staged: the PDF is streamed to DATA_DIR/tmp, inspected
+ * Uploads from the cataloguing form are staged: the PDF is streamed to tmp/ (storage.tmpDir:
+ * DATA_DIR/tmp, or FILES_DIR/tmp shared by every server, so the form may be submitted to another), inspected
  * (worker thread), and kept with its extraction results until the librarian submits the form
  * with the metadata — so the form can be pre-filled from the PDF and corrected before anything
  * enters the catalog. Staged uploads live in tmp/ and are swept at start.
@@ -28,7 +29,7 @@ export interface StagedUpload {
 const ID = /^[0-9a-f-]{36}$/;
 
 function sidecar(uploadId: string): string {
-	return path.join(config.dataDir, 'tmp', `${uploadId}.staged.json`);
+	return path.join(storage.tmpDir(), `${uploadId}.staged.json`);
 }
 
 /**

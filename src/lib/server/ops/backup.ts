@@ -318,9 +318,12 @@ export async function createBackup(opts: {
 	 * files still come from `dataDir`.
 	 */
 	databaseUrl?: string | null;
+	/** Where the stored files are (FILES_DIR); by default `<dataDir>/files`. */
+	filesDir?: string;
 }): Promise<BackupResult> {
 	const started = performance.now();
 	const dataDir = path.resolve(opts.dataDir);
+	const filesDir = path.resolve(opts.filesDir ?? path.join(dataDir, FILES_DIR));
 	const out = path.resolve(opts.out);
 	const gzip = opts.gzip ?? /\.(t?gz)$/i.test(out);
 	const url = opts.databaseUrl ?? null;
@@ -397,7 +400,7 @@ export async function createBackup(opts: {
 		const damaged: string[] = [];
 		let fileBytes = 0;
 		for (const key of keys) {
-			const file = path.join(dataDir, FILES_DIR, key);
+			const file = path.join(filesDir, key);
 			let fh: fsp.FileHandle;
 			try {
 				fh = await fsp.open(file, 'r');
@@ -639,6 +642,8 @@ export async function restoreBackup(opts: {
 	force?: boolean;
 	/** PostgreSQL: restore the archive's dump into this database (see `restoreIntoPostgres`). */
 	databaseUrl?: string | null;
+	/** PostgreSQL: where the stored files go (a shared FILES_DIR); by default `<dataDir>/files`. */
+	filesDir?: string;
 }): Promise<RestoreResult> {
 	const started = performance.now();
 	const archive = path.resolve(opts.archive);
@@ -736,7 +741,7 @@ export async function restoreBackup(opts: {
  * before anything is read; the archive is extracted into `<dataDir>.restoring` and verified
  * against its manifest exactly as for SQLite; only then is the dump restored with `pg_restore`
  * in one transaction (a failure leaves the database as it was) and its row counts checked. The
- * stored files go into `<dataDir>/files`, which may already hold files — a shared FILES_DIR:
+ * stored files go into `filesDir` (default `<dataDir>/files`), which may already hold files — a shared FILES_DIR:
  * they are content-addressed, so a file already there under its name is the same file and is
  * kept.
  */
@@ -745,9 +750,11 @@ async function restoreIntoPostgres(opts: {
 	dataDir: string;
 	url: string;
 	force?: boolean;
+	filesDir?: string;
 	started: number;
 }): Promise<RestoreResult> {
 	const target = opts.dataDir;
+	const filesDir = path.resolve(opts.filesDir ?? path.join(target, FILES_DIR));
 	const existing = fs.statSync(target, { throwIfNoEntry: false });
 	if (existing && !existing.isDirectory())
 		throw new BackupError(`${target} exists and is not a directory`, true);
@@ -777,7 +784,7 @@ async function restoreIntoPostgres(opts: {
 			for (const d of await fsp.readdir(from, { recursive: true, withFileTypes: true })) {
 				if (!d.isFile()) continue;
 				const src = path.join(d.parentPath, d.name);
-				const dest = path.join(target, FILES_DIR, path.relative(from, src));
+				const dest = path.join(filesDir, path.relative(from, src));
 				if (fs.existsSync(dest)) continue;
 				await fsp.mkdir(path.dirname(dest), { recursive: true });
 				await fsp.rename(src, dest);

@@ -6,13 +6,50 @@ import { config } from '../config.ts';
 import { asDomainError } from '../errors.ts';
 
 /**
- * Content-addressed file store under DATA_DIR/files. A file's key is derived from its sha256,
- * so the same bytes are stored once, and a key never changes meaning.
+ * Content-addressed file store under FILES_DIR (default DATA_DIR/files). A file's key is derived
+ * from its sha256, so the same bytes are stored once, and a key never changes meaning — which is
+ * what lets several application servers share one FILES_DIR mount (#16): two servers storing
+ * the same bytes write the same name, and a name once written never changes.
  *
- * Writes go to DATA_DIR/tmp first and are renamed into place only when complete, so a crash
- * leaves at most a stray temporary file (swept by `sweepTemp`), never a half file under a key.
- * A write that fails for lack of space removes its partial file and throws StorageFull (507).
+ * Writes go to a temporary directory on the same file system first (`tmp/` beside the store:
+ * DATA_DIR/tmp, or FILES_DIR/tmp when FILES_DIR is set, so the final rename stays atomic on a
+ * shared mount) and are renamed into place only when complete, so a crash leaves at most a stray
+ * temporary file (swept by `sweepTemp`), never a half file under a key. A write that fails for
+ * lack of space removes its partial file and throws StorageFull (507).
+ *
+ * `FileStore` below is the whole of what the application asks of a store; an S3-compatible
+ * implementation would provide the same operations (see the README, "Stored files").
  */
+
+/**
+ * The operations the application needs from a file store, as a type: today's implementation is
+ * this module (a directory); another (an S3-compatible bucket) would implement the same. Readers
+ * that need a local path (pdf.js in a worker thread, sharp) get one from `pathOf`; a remote store
+ * would hand them a cached local copy instead.
+ */
+export interface FileStore {
+	/** A fresh local path for a caller that streams an upload to disk first. */
+	tempPath(suffix?: string): Promise<string>;
+	/** Moves a complete temporary file into the store under its content hash. */
+	commitTemp(
+		tmpFile: string,
+		kind: 'pdf' | 'thumb',
+		ext: string,
+		known?: { sha256: string; bytes: number }
+	): Promise<StoredFile>;
+	/** Stores bytes held in memory. */
+	putBytes(data: Uint8Array, kind: 'pdf' | 'thumb', ext: string): Promise<StoredFile>;
+	/** A local path holding the key's bytes (for readers that need a file). */
+	pathOf(key: string): string;
+	/** Size and modification time, or null when missing. */
+	stat(key: string): Promise<{ bytes: number; mtime: Date } | null>;
+	/** Deletes a key no row names any more. */
+	remove(key: string): Promise<void>;
+	/** Every stored key (the orphan sweep). */
+	listKeys(): Promise<string[]>;
+	/** Deletes abandoned temporary files; returns how many. */
+	sweepTemp(): Promise<number>;
+}
 
 export interface StoredFile {
 	key: string;
@@ -27,12 +64,19 @@ export const FILES_DIR = 'files';
 export const KEY_PATTERN = /^[a-z0-9]+\/[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/;
 
 function root(): string {
-	return path.join(config.dataDir, FILES_DIR);
+	return config.filesDir;
 }
 
-function tmpDir(): string {
-	return path.join(config.dataDir, 'tmp');
+/** Temporary files: beside the store, so that committing one is a rename on one file system. */
+export function tmpDir(): string {
+	return path.join(config.workDir, 'tmp');
 }
+
+/**
+ * How old a temporary file on a shared FILES_DIR must be before a sweep deletes it: another
+ * server may be receiving it, or a librarian may still be filling in the form of a staged upload.
+ */
+export const SHARED_TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** Absolute path of a stored key; rejects keys that could escape the store. */
 export function pathOf(key: string): string {
@@ -130,19 +174,35 @@ export async function stat(key: string): Promise<{ bytes: number; mtime: Date } 
 	}
 }
 
-/** Deletes temporary files left behind by an interrupted upload or import. */
+/**
+ * Deletes temporary files left behind by an interrupted upload or import. On a server's own
+ * DATA_DIR, at start, that is every one (nothing else writes there). On a shared FILES_DIR other
+ * servers may be receiving uploads right now: only files untouched for SHARED_TEMP_MAX_AGE_MS go.
+ */
 export async function sweepTemp(): Promise<number> {
+	const oldest = config.filesShared ? Date.now() - SHARED_TEMP_MAX_AGE_MS : Infinity;
 	let removed = 0;
+	let names: string[];
 	try {
-		for (const name of await fsp.readdir(tmpDir())) {
-			await fsp.rm(path.join(tmpDir(), name), { force: true, recursive: true });
-			removed++;
-		}
+		names = await fsp.readdir(tmpDir());
 	} catch {
-		// no tmp directory yet: nothing to sweep
+		return 0; // no tmp directory yet: nothing to sweep
+	}
+	for (const name of names) {
+		const file = path.join(tmpDir(), name);
+		const s = await fsp.stat(file).catch(() => null);
+		if (!s || s.mtimeMs >= oldest) continue;
+		await fsp.rm(file, { force: true, recursive: true });
+		removed++;
 	}
 	return removed;
 }
+
+/**
+ * How old an unreferenced stored file on a shared FILES_DIR must be before the orphan sweep
+ * deletes it: an upload on another server stores its file a moment before its row commits.
+ */
+export const SHARED_ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
 
 /** Every key in the store (for the orphan sweep at start). */
 export async function listKeys(): Promise<string[]> {
@@ -161,3 +221,15 @@ export async function listKeys(): Promise<string[]> {
 	}
 	return keys.filter((k) => KEY_PATTERN.test(k));
 }
+
+/** This module as a `FileStore` (the compiler checks that it implements the whole interface). */
+export const localStore: FileStore = {
+	tempPath,
+	commitTemp,
+	putBytes,
+	pathOf,
+	stat,
+	remove,
+	listKeys,
+	sweepTemp
+};
