@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openPostgres, type Db } from '../../src/lib/server/db/index.ts';
+import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import { emptyDataDir } from './demo.ts';
+import { startPostgres, type PgServer } from './pg-server.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+/**
+ * Several built servers over one library (#16's deployment): a real PostgreSQL started for the
+ * test, one database migrated before any server starts (as an upgrade runs `npm run db:migrate`
+ * first), and N servers (`node scripts/start.js`, each its own process on its own port), each
+ * with `DATABASE_URL` to that database and a DATA_DIR of its own.
+ *
+ * The stored files are shared as a deployment shares them on a common mount: the store's
+ * directory is not a setting of its own (storage/index.ts: always `DATA_DIR/files`), so each
+ * server's `DATA_DIR/files` is a symbolic link to one shared directory, `filesDir`. The
+ * temporary directory stays per server (`DATA_DIR/tmp`), on the same file system, so a stored
+ * file is still renamed into place.
+ */
+export interface Cluster {
+	pg: PgServer;
+	/** The one database's URL. */
+	databaseUrl: string;
+	/** The shared file store every server's `DATA_DIR/files` points to. */
+	filesDir: string;
+	/** A Kysely connection of the test's own, for setting up accounts and checking rows. */
+	db: Db;
+	servers: RunningServer[];
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts PostgreSQL, migrates a fresh database, runs `prepare` on it (accounts through the domain
+ * modules), then starts `count` servers at once and waits until every one answers /readyz 200.
+ */
+export async function startCluster(
+	count: number,
+	prepare: (db: Db) => Promise<void> = async () => {},
+	env: Record<string, string> = {}
+): Promise<Cluster> {
+	const pg = await startPostgres();
+	const servers: RunningServer[] = [];
+	let db: Db | undefined;
+	const stop = async () => {
+		await Promise.all(servers.map((s) => s.stop()));
+		await db?.destroy();
+		await pg.stop();
+	};
+	try {
+		const databaseUrl = await pg.createDatabase('cluster');
+		db = openPostgres(databaseUrl);
+		await migrateToLatest(db);
+		await prepare(db);
+		const filesDir = emptyDataDir();
+		const dataDirs = Array.from({ length: count }, () => {
+			const dir = emptyDataDir();
+			fs.symlinkSync(filesDir, path.join(dir, 'files'), 'dir');
+			return dir;
+		});
+		servers.push(
+			...(await Promise.all(
+				dataDirs.map((dir) => startServer(dir, { DATABASE_URL: databaseUrl, ...env }))
+			))
+		);
+		await Promise.all(servers.map(ready));
+		return { pg, databaseUrl, filesDir, db, servers, stop };
+	} catch (err) {
+		await stop();
+		throw err;
+	}
+}
+
+/** Waits until a server says it is ready (migrated, search index loaded or built). */
+async function ready(server: RunningServer): Promise<void> {
+	const deadline = Date.now() + 60_000;
+	while ((await fetch(`${server.url}/readyz`)).status !== 200) {
+		if (Date.now() > deadline) throw new Error(`never ready:\n${server.output().slice(-3000)}`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
