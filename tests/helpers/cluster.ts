@@ -27,7 +27,20 @@ export interface Cluster {
 	/** A Kysely connection of the test's own, for setting up accounts and checking rows. */
 	db: Db;
 	servers: RunningServer[];
+	/**
+	 * Stops server `i` and starts it again on its DATA_DIR (a rolling upgrade); resolves once it
+	 * answers /healthz (its start-up work may still be running: see its "ready" log line).
+	 */
+	restart(i: number): Promise<RunningServer>;
 	stop(): Promise<void>;
+}
+
+/**
+ * Server `i`'s DATABASE_URL: the one database, with its connections named `server-<i>` in
+ * `pg_stat_activity` (and `pg_locks` through it), so a test can tell whose query waits.
+ */
+export function serverDatabaseUrl(databaseUrl: string, i: number): string {
+	return `${databaseUrl}?application_name=server-${i}`;
 }
 
 /**
@@ -58,13 +71,16 @@ export async function startCluster(
 			fs.symlinkSync(filesDir, path.join(dir, 'files'), 'dir');
 			return dir;
 		});
-		servers.push(
-			...(await Promise.all(
-				dataDirs.map((dir) => startServer(dir, { DATABASE_URL: databaseUrl, ...env }))
-			))
-		);
+		const start = (i: number) =>
+			startServer(dataDirs[i], { DATABASE_URL: serverDatabaseUrl(databaseUrl, i), ...env });
+		servers.push(...(await Promise.all(dataDirs.map((_, i) => start(i)))));
 		await Promise.all(servers.map(ready));
-		return { pg, databaseUrl, filesDir, db, servers, stop };
+		const restart = async (i: number) => {
+			await servers[i].stop();
+			servers[i] = await start(i);
+			return servers[i];
+		};
+		return { pg, databaseUrl, filesDir, db, servers, restart, stop };
 	} catch (err) {
 		await stop();
 		throw err;

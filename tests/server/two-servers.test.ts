@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_LOCK_FAILURES } from '../../src/lib/server/accounts/login.ts';
 import * as users from '../../src/lib/server/accounts/users.ts';
+import { WRITE_LOCK_KEY } from '../../src/lib/server/db/write.js';
 import { startCluster, type Cluster } from '../helpers/cluster.ts';
 import { Client } from '../helpers/http.ts';
 import type { RunningServer } from '../helpers/server.ts';
@@ -403,4 +405,100 @@ describe('two servers over one PostgreSQL database', () => {
 			expect(errors, server.url).toEqual([]);
 		}
 	});
+});
+
+describe('a server restarting while the other serves', () => {
+	/**
+	 * A rolling upgrade: B restarts while A records an upload, and B's start removes stored files
+	 * no row names (catalog/ingest.ts `sweepOrphans`). The order is forced with two locks the test
+	 * holds: the one write lock (db/write.js), so that B queues to migrate and then A's upload
+	 * queues to record its file; and a SHARE lock on `publications`, so that A's transaction,
+	 * once it has the write lock, stops at its first insert. Then B starts up while A's upload is
+	 * half-recorded. The upload must keep its file.
+	 */
+	it('keeps a file the other server is storing while it starts', async () => {
+		const librarian = await login(a, LIBRARIAN_NIP);
+		const doc = await PDFDocument.create();
+		const font = await doc.embedFont(StandardFonts.Helvetica);
+		doc
+			.addPage([400, 300])
+			.drawText('Unggahan saat server lain mulai.', { x: 20, y: 250, size: 11, font });
+		const bytes = await doc.save();
+		/** Whether a connection of server `i` waits for a lock of this type (advisory, relation). */
+		const waiting = async (i: number, type: 'advisory' | 'relation') =>
+			Number(
+				(
+					await sql<{ n: string }>`select count(*) as n from pg_locks l
+						join pg_stat_activity s on s.pid = l.pid
+						where l.locktype = ${type} and not l.granted
+						and s.application_name = ${`server-${i}`}`.execute(cluster.db)
+				).rows[0].n
+			) > 0;
+		const until = async (what: string, probe: () => Promise<boolean> | boolean) => {
+			const deadline = Date.now() + 20_000;
+			while (!(await probe())) {
+				if (Date.now() > deadline) throw new Error(`${what}: not within 20 s`);
+				await new Promise((r) => setTimeout(r, 50));
+			}
+		};
+		const writeLock = new pg.Client({ connectionString: cluster.databaseUrl });
+		const tableLock = new pg.Client({ connectionString: cluster.databaseUrl });
+		await Promise.all([writeLock.connect(), tableLock.connect()]);
+		await writeLock.query('begin');
+		await writeLock.query(`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
+		await tableLock.query('begin');
+		await tableLock.query('lock table publications in share mode');
+		let restarting: Promise<RunningServer> | undefined;
+		let uploading: Promise<Response> | undefined;
+		let answered = false;
+		try {
+			restarting = cluster.restart(1);
+			await until('B waiting to migrate', () => waiting(1, 'advisory'));
+			const form = new FormData();
+			form.append('title', 'Unggahan saat restart');
+			form.append('access', 'public');
+			form.append('status', 'published');
+			form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), 'r.pdf');
+			uploading = librarian.fetch('/api/v1/publications', { method: 'POST', body: form });
+			void uploading.then(() => (answered = true));
+			await until('upload waiting for the write lock', () => waiting(0, 'advisory'));
+			await new Promise((r) => setTimeout(r, 1000));
+			// B migrates; A's upload takes the write lock and stops at its insert.
+			await writeLock.query('commit');
+			await until('upload half-recorded', () => waiting(0, 'relation'));
+			// B goes on starting: it either sweeps and listens (scripts/start.js listens once the
+			// start-up work is done), or waits for the write lock to sweep.
+			let listening = false;
+			void restarting.then(() => (listening = true));
+			await until(
+				'B listening or waiting to sweep',
+				async () => listening || (await waiting(1, 'advisory'))
+			);
+			expect(answered).toBe(false);
+		} finally {
+			await writeLock.query('commit');
+			await tableLock.query('commit');
+			await Promise.all([writeLock.end(), tableLock.end()]);
+		}
+		const res = await uploading!;
+		expect(res.status).toBe(201);
+		const { id } = await res.json();
+		b = await restarting!;
+		const restarted = b;
+		await expect.poll(() => restarted.output(), { timeout: 30_000 }).toMatch(/"msg":"ready"/);
+		expect(b.output()).toMatch(/"orphans":0/);
+		const row = await cluster.db
+			.selectFrom('files')
+			.select(['storage_key', 'thumbnail_key'])
+			.where('publication_id', '=', id)
+			.executeTakeFirstOrThrow();
+		for (const key of [row.storage_key, row.thumbnail_key!])
+			expect(fs.existsSync(path.join(cluster.filesDir, key)), key).toBe(true);
+		for (const server of [a, b]) {
+			const file = await new Client(server.url).fetch(`/api/v1/publications/${id}/file`);
+			expect(file.status, server.url).toBe(200);
+			expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+		}
+		expect(b.output()).not.toMatch(/"level":(40|50|60)/);
+	}, 90_000);
 });
