@@ -57,50 +57,67 @@ export async function ensureVariants(db: Db, fileId: number): Promise<boolean> {
 		.where('file_id', '=', fileId)
 		.executeTakeFirst();
 	if (have) return false;
-	let variants: CoverVariant[];
+	let variants: Rendered[];
 	try {
 		variants = await render(file.thumbnail_key);
 	} catch (err) {
 		log.warn({ err, fileId }, 'cover variants: thumbnail could not be converted');
 		return false;
 	}
-	await writeTransaction(db, async (tx) => {
+	try {
+		return await storeVariants(db, fileId, variants);
+	} catch (err) {
+		// A full disk, as when rendering failed: the file keeps its PNG cover.
+		log.warn({ err, fileId }, 'cover variants: could not be stored');
+		return false;
+	}
+}
+
+/** Stores rendered variants and lists them, unless another process listed the file's first. */
+async function storeVariants(db: Db, fileId: number, variants: Rendered[]): Promise<boolean> {
+	return writeTransaction(db, async (tx) => {
 		// Another process may have finished the same file meanwhile: keep its rows.
 		const again = await tx
 			.selectFrom('cover_variants')
 			.select('file_id')
 			.where('file_id', '=', fileId)
 			.executeTakeFirst();
-		if (again) return;
-		await tx
-			.insertInto('cover_variants')
-			.values(
-				variants.map((v) => ({
-					file_id: fileId,
-					format: v.format,
-					width: v.width,
-					height: v.height,
-					storage_key: v.key,
-					bytes: v.bytes
-				}))
-			)
-			.execute();
+		if (again) return false;
+		// Stored inside the write transaction, like an upload's files (ingest.commit): an orphan
+		// sweep on a server starting meanwhile runs under the same lock (ingest.sweepOrphans).
+		const rows = [];
+		for (const v of variants) {
+			const key = v.data ? (await storage.putBytes(v.data, 'thumb', v.format)).key : v.key!;
+			rows.push({
+				file_id: fileId,
+				format: v.format,
+				width: v.width,
+				height: v.height,
+				storage_key: key,
+				bytes: v.bytes
+			});
+		}
+		await tx.insertInto('cover_variants').values(rows).execute();
+		return true;
 	});
-	return true;
 }
 
-/** The PNG thumbnail's size, and its WebP/AVIF renderings stored. */
-async function render(thumbnailKey: string): Promise<CoverVariant[]> {
+/** A variant rendered in memory: the PNG (already stored, `data` null) or a WebP/AVIF to store. */
+type Rendered = Omit<CoverVariant, 'key'> & { key: string | null; data: Uint8Array | null };
+
+/** The PNG thumbnail's size, and its WebP/AVIF renderings (in memory: stored by the caller). */
+async function render(thumbnailKey: string): Promise<Rendered[]> {
 	const png = await fsp.readFile(storage.pathOf(thumbnailKey));
 	const meta = await sharp(png).metadata();
 	if (!meta.width || !meta.height) throw new Error('thumbnail without dimensions');
-	const out: CoverVariant[] = [
+	const out: Rendered[] = [
 		{
 			format: 'png',
 			width: meta.width,
 			height: meta.height,
 			key: thumbnailKey,
-			bytes: png.byteLength
+			bytes: png.byteLength,
+			data: null
 		}
 	];
 	for (const width of WIDTHS) {
@@ -110,13 +127,13 @@ async function render(thumbnailKey: string): Promise<CoverVariant[]> {
 			const { data, info } = await (
 				format === 'webp' ? resized.clone().webp(WEBP) : resized.clone().avif(AVIF)
 			).toBuffer({ resolveWithObject: true });
-			const stored = await storage.putBytes(data, 'thumb', format);
 			out.push({
 				format,
 				width: info.width,
 				height: info.height,
-				key: stored.key,
-				bytes: data.byteLength
+				key: null,
+				bytes: data.byteLength,
+				data
 			});
 		}
 	}

@@ -21,7 +21,7 @@ import * as covers from './covers.ts';
  * 1. `inspect`: size, file name and magic bytes are checked, the file is hashed and compared
  *    with what is catalogued, then pdf.js opens it in a worker thread (bounded time and memory)
  *    and extracts page texts, document info and a cover. Nothing is written yet.
- * 2. `commit`: file and cover are moved into the content-addressed store, then ONE transaction
+ * 2. `commit`: ONE write transaction moves file and cover into the content-addressed store and
  *    creates (or updates) the record, the file version and its page texts, with an audit entry.
  *    If that transaction fails, stored files no row names are removed again.
  *
@@ -201,16 +201,11 @@ export async function commit(
 	actor: Actor
 ): Promise<Committed> {
 	const { extract } = inspected;
-	const stored = await storage.commitTemp(inspected.tmpFile, 'pdf', 'pdf', {
-		sha256: inspected.sha256,
-		bytes: inspected.bytes
-	});
+	let stored: storage.StoredFile | null = null;
 	let thumbKey: string | null = null;
 	try {
-		// Inside the try: when the cover cannot be stored (full disk), the PDF stored just above
-		// is removed again rather than left without a row.
-		if (inspected.thumbnail)
-			thumbKey = (await storage.putBytes(inspected.thumbnail, 'thumb', 'png')).key;
+		// Flushed before the write lock is taken: the rename inside it is then instant.
+		await storage.syncFile(inspected.tmpFile);
 		const committed = await writeTransaction(db, async (tx) => {
 			// Re-checked inside the transaction: two uploads of the same file may race.
 			const dup = await tx
@@ -229,6 +224,16 @@ export async function commit(
 					title: other?.title ?? ''
 				});
 			}
+			// File and cover enter the store inside the write transaction, never before it: a server
+			// starting meanwhile (several servers share one store) sweeps orphans under the same
+			// write lock (`sweepOrphans`), so it sees either neither or both the files and their row.
+			stored = await storage.commitTemp(inspected.tmpFile, 'pdf', 'pdf', {
+				sha256: inspected.sha256,
+				bytes: inspected.bytes
+			});
+			const pdfFile = stored;
+			if (inspected.thumbnail)
+				thumbKey = (await storage.putBytes(inspected.thumbnail, 'thumb', 'png')).key;
 			const publicationId =
 				'publicationId' in target
 					? target.publicationId
@@ -250,11 +255,11 @@ export async function commit(
 					publication_id: publicationId,
 					version,
 					is_current: 1,
-					sha256: stored.sha256,
-					bytes: stored.bytes,
+					sha256: pdfFile.sha256,
+					bytes: pdfFile.bytes,
 					pages: extract.pages,
 					has_text_layer: extract.hasTextLayer ? 1 : 0,
-					storage_key: stored.key,
+					storage_key: pdfFile.key,
 					thumbnail_key: thumbKey,
 					original_name: inspected.originalName,
 					pdf_title: extract.title,
@@ -282,7 +287,7 @@ export async function commit(
 				entityId: publicationId,
 				after: {
 					version,
-					sha256: stored.sha256,
+					sha256: pdfFile.sha256,
 					pages: extract.pages,
 					name: inspected.originalName
 				},
@@ -302,7 +307,10 @@ export async function commit(
 		if (thumbKey) await covers.ensureVariants(db, committed.fileId).catch(() => false);
 		return committed;
 	} catch (thrown) {
-		await removeIfUnreferenced(db, stored.key);
+		// The temporary file when the transaction failed before storing it (e.g. a duplicate).
+		await fsp.rm(inspected.tmpFile, { force: true });
+		const pdfKey = (stored as storage.StoredFile | null)?.key;
+		if (pdfKey) await removeIfUnreferenced(db, pdfKey);
 		if (thumbKey) await removeIfUnreferenced(db, thumbKey);
 		const err = asDomainError(thrown);
 		countUpload('refused', err instanceof DomainError ? err.code : 'error');
@@ -359,27 +367,36 @@ export async function removeIfUnreferenced(db: Db, key: string): Promise<void> {
 /**
  * Removes stored files that no database row names — what a crash between storing a file and
  * committing its row leaves behind. Run at start, before requests are served.
+ *
+ * Under the write lock: every writer (`commit`, `covers.ensureVariants`) puts files into the
+ * store inside its write transaction, so while the sweep holds the lock no file can be stored
+ * whose row is not yet committed. Several servers share one store and a server starts (a rolling
+ * upgrade) while another receives uploads: swept outside the lock, a file stored by the other
+ * server an instant before its row committed would be taken for an orphan and deleted, leaving
+ * a record whose file is gone.
  */
 export async function sweepOrphans(db: Db): Promise<number> {
-	const rows = await db.selectFrom('files').select(['storage_key', 'thumbnail_key']).execute();
-	const known = new Set<string>();
-	for (const r of rows) {
-		known.add(r.storage_key);
-		if (r.thumbnail_key) known.add(r.thumbnail_key);
-	}
-	for (const key of await covers.storedKeys(db)) known.add(key);
-	// On a shared FILES_DIR another server may have stored a file whose row is about to commit:
-	// only files older than that can be are orphans there.
-	const youngest = config.filesShared ? Date.now() - storage.SHARED_ORPHAN_MIN_AGE_MS : Infinity;
-	let removed = 0;
-	for (const key of await storage.listKeys()) {
-		if (known.has(key)) continue;
-		const s = await storage.stat(key);
-		if (!s || s.mtime.getTime() >= youngest) continue;
-		await storage.remove(key);
-		removed++;
-	}
-	return removed;
+	// Listed before the lock (a large shared FILES_DIR takes a while to list, and every server's
+	// writes wait while the lock is held): a file stored after the listing is not in it, and one
+	// listed whose row commits before the lock is taken is known below — either way it stays.
+	const listed = await storage.listKeys();
+	return writeTransaction(db, async (tx) => {
+		const rows = await tx.selectFrom('files').select(['storage_key', 'thumbnail_key']).execute();
+		const known = new Set<string>();
+		for (const r of rows) {
+			known.add(r.storage_key);
+			if (r.thumbnail_key) known.add(r.thumbnail_key);
+		}
+		for (const key of await covers.storedKeys(tx)) known.add(key);
+		let removed = 0;
+		for (const key of listed) {
+			if (!known.has(key)) {
+				await storage.remove(key);
+				removed++;
+			}
+		}
+		return removed;
+	});
 }
 
 /** Writes in-memory bytes to a temporary file for `inspect` (demo seed, tests). */

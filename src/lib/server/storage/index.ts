@@ -110,6 +110,20 @@ export async function hashFile(file: string): Promise<{ sha256: string; bytes: n
 }
 
 /**
+ * Flushes a file's bytes to disk (fsync). `commitTemp` does it before its rename; a caller that
+ * commits inside a write transaction calls it first, so the lock is not held while a large
+ * upload is flushed (the second fsync then has nothing left to write).
+ */
+export async function syncFile(file: string): Promise<void> {
+	const fh = await fsp.open(file, 'r');
+	try {
+		await fh.sync();
+	} finally {
+		await fh.close();
+	}
+}
+
+/**
  * Moves a complete temporary file into the store under its content hash. When the same
  * content is already stored the temporary file is simply removed.
  */
@@ -128,12 +142,7 @@ export async function commitTemp(
 			await fsp.rm(tmpFile, { force: true });
 		} else {
 			// fsync before rename so a power cut cannot leave an empty file under a valid key.
-			const fh = await fsp.open(tmpFile, 'r');
-			try {
-				await fh.sync();
-			} finally {
-				await fh.close();
-			}
+			await syncFile(tmpFile);
 			await fsp.rename(tmpFile, dest);
 		}
 	} catch (err) {
@@ -197,12 +206,6 @@ export async function sweepTemp(): Promise<number> {
 	}
 	return removed;
 }
-
-/**
- * How old an unreferenced stored file on a shared FILES_DIR must be before the orphan sweep
- * deletes it: an upload on another server stores its file a moment before its row commits.
- */
-export const SHARED_ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
 
 /** Every key in the store (for the orphan sweep at start). */
 export async function listKeys(): Promise<string[]> {
