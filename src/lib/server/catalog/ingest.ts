@@ -358,9 +358,13 @@ export async function removeIfUnreferenced(db: Db, key: string): Promise<void> {
 
 /**
  * Removes stored files that no database row names — what a crash between storing a file and
- * committing its row leaves behind. Run at start, before requests are served.
+ * committing its row leaves behind. Run at a server's start, before its processes serve.
+ * `minAgeMs`: spare files younger than that. Several servers may share one store (FILES_DIR on a
+ * shared mount) while another server is storing a file whose row has not committed yet; such a
+ * file is seconds old, a crash's leftover is swept at a later start.
  */
-export async function sweepOrphans(db: Db): Promise<number> {
+export async function sweepOrphans(db: Db, opts: { minAgeMs?: number } = {}): Promise<number> {
+	const minAgeMs = opts.minAgeMs ?? 0;
 	const rows = await db.selectFrom('files').select(['storage_key', 'thumbnail_key']).execute();
 	const known = new Set<string>();
 	for (const r of rows) {
@@ -371,6 +375,10 @@ export async function sweepOrphans(db: Db): Promise<number> {
 	let removed = 0;
 	for (const key of await storage.listKeys()) {
 		if (!known.has(key)) {
+			if (minAgeMs > 0) {
+				const st = await storage.stat(key);
+				if (!st || Date.now() - st.mtime.getTime() < minAgeMs) continue;
+			}
 			await storage.remove(key);
 			removed++;
 		}

@@ -82,6 +82,10 @@ export async function commitTemp(
 		await fsp.mkdir(path.dirname(dest), { recursive: true });
 		if (fs.existsSync(dest)) {
 			await fsp.rm(tmpFile, { force: true });
+			// Fresh again: the orphan sweep spares young files (catalog/ingest.ts sweepOrphans), and
+			// this one is about to be named by a row that has not committed yet.
+			const t = new Date();
+			await fsp.utimes(dest, t, t).catch(() => {});
 		} else {
 			// fsync before rename so a power cut cannot leave an empty file under a valid key.
 			const fh = await fsp.open(tmpFile, 'r');
