@@ -757,7 +757,9 @@ async function finish(
 	status: 'done' | 'failed' | 'cancelled',
 	actor: Actor,
 	error: Reason | null,
-	from: ImportStatus[]
+	from: ImportStatus[],
+	/** Only while this process holds the job (a runner ending it; see `heartbeat`). */
+	claimedBy?: string
 ): Promise<boolean> {
 	const ended = await writeTransaction(db, async (tx) => {
 		const job = await tx
@@ -765,6 +767,7 @@ async function finish(
 			.selectAll()
 			.where('id', '=', id)
 			.where('status', 'in', from)
+			.$if(claimedBy !== undefined, (q) => q.where('claimed_by', '=', claimedBy!))
 			.executeTakeFirst();
 		if (!job) return null;
 		await tx
@@ -982,12 +985,12 @@ async function run(db: Db, id: number, stop: AbortSignal): Promise<void> {
 			);
 			return;
 		}
-		await finish(db, id, cancelled ? 'cancelled' : 'done', actor, null, ['running']);
+		await finish(db, id, cancelled ? 'cancelled' : 'done', actor, null, ['running'], PROCESS_ID);
 	} catch (err) {
 		await flush().catch(() => {});
 		if (controller.signal.aborted && !cancelled) return;
 		log.error({ err, job: id }, 'import job failed');
-		await finish(db, id, 'failed', actor, reasonOf(err), ['running']);
+		await finish(db, id, 'failed', actor, reasonOf(err), ['running'], PROCESS_ID);
 	} finally {
 		clearInterval(timer);
 		stop.removeEventListener('abort', onStop);
