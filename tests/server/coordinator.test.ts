@@ -19,6 +19,7 @@ import { startServer, type RunningServer } from '../helpers/server.ts';
 const NIP = '199001012015011001';
 const PASSWORD = 'kata-sandi-uji-2026';
 const BECAME = 'coordinator: this server now runs the library-wide duties';
+const GAVE_UP = 'coordinator: this server no longer runs the library-wide duties';
 
 let pgServer: PgServer | undefined;
 let db: Db | undefined;
@@ -148,5 +149,19 @@ describe('two servers on one PostgreSQL database', () => {
 		} finally {
 			clearInterval(heart);
 		}
+	}, 30_000);
+
+	it('a lost lock connection: the coordinator gives its duties up, then takes them again; a lost listener reconnects', async () => {
+		const b = servers[1];
+		const terminate = (name: string) =>
+			sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`.execute(
+				db!
+			);
+		await terminate('perpustakaan-coordinator');
+		await within(5000, () => logged(b, GAVE_UP) === 1);
+		// No other server holds the lock: B gets it back on its next attempt.
+		await within(10_000, () => logged(b, BECAME) === 2);
+		await terminate('perpustakaan-listener');
+		await within(10_000, () => logged(b, 'notifications: listening again') === 1);
 	}, 30_000);
 });
