@@ -140,8 +140,8 @@ export async function syncTextPg(client, onProgress, opts = {}) {
 
 /**
  * @param {import('pg').ClientBase} client
- * @param {(done: number, total: number) => void} [onProgress]
- * @param {{ full?: boolean }} [opts]
+ * @param {((done: number, total: number) => void) | undefined} onProgress
+ * @param {{ full?: boolean }} opts
  * @returns {Promise<import('./text.js').SyncResult>}
  */
 async function syncUnderLock(client, onProgress, opts) {
