@@ -16,6 +16,7 @@ import * as m0015 from './0015_circulation_version.ts';
 import * as m0016 from './0016_cover_variants.ts';
 import * as m0017 from './0017_search_page_terms.ts';
 import * as m0018 from './0018_search_text_postgres.ts';
+import * as m0019 from './0019_catalog_notify.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
 	'0015_circulation_version': m0015,
 	'0016_cover_variants': m0016,
 	'0017_search_page_terms': m0017,
-	'0018_search_text_postgres': m0018
+	'0018_search_text_postgres': m0018,
+	'0019_catalog_notify': m0019
 };

@@ -49,7 +49,8 @@ describe('migrations', () => {
 				['0015_circulation_version', 'Success'],
 				['0016_cover_variants', 'Success'],
 				['0017_search_page_terms', 'Success'],
-				['0018_search_text_postgres', 'Success']
+				['0018_search_text_postgres', 'Success'],
+				['0019_catalog_notify', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

@@ -175,4 +175,41 @@ describe('search_text on PostgreSQL (tsvector, vocabulary table)', () => {
 			await db.destroy();
 		}
 	}, 120_000);
+
+	it('two servers building at once: one analyses the changed records, the other waits and finds nothing to do', async () => {
+		server ??= await startPostgres();
+		const url = await server.createDatabase('search_text_two');
+		const db = openPostgres(url);
+		const clients = [
+			new pg.Client({ connectionString: url }),
+			new pg.Client({ connectionString: url })
+		];
+		await Promise.all(clients.map((c) => c.connect()));
+		try {
+			await migrateToLatest(db);
+			const actor = { id: null, ip: '127.0.0.1' };
+			for (let i = 0; i < 30; i++)
+				await records.create(
+					db,
+					{
+						type: 'book',
+						title: `Rekaman ${i}`,
+						abstract: `Kajian lelang nomor${i} serentak`,
+						status: 'published',
+						access: 'public'
+					},
+					actor
+				);
+			// Both index builders start on the same changes (two servers told of one catalog change).
+			const results = await Promise.all(clients.map((c) => syncTextPg(c)));
+			expect(results.map((r) => r.updated).sort((x, y) => x - y)).toEqual([0, 30]);
+			const { rows } = await sql<{
+				docs: number;
+			}>`select docs from search_vocab where term = 'lelang'`.execute(db);
+			expect(rows[0].docs).toBe(30);
+		} finally {
+			await Promise.all(clients.map((c) => c.end()));
+			await db.destroy();
+		}
+	}, 120_000);
 });

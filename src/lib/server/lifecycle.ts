@@ -1,7 +1,9 @@
 import { config } from './config.ts';
 import { log } from './log.ts';
 import { describeStartFailure, probeDataDir, StartFailure } from './data-dir.js';
-import { checkpointAndClose, getDb } from './db/index.ts';
+import { checkpointAndClose, getDb, type Db } from './db/index.ts';
+import * as coordinator from './db/coordinator.ts';
+import * as notify from './db/notify.ts';
 import * as storage from './storage/index.ts';
 import { sweepOrphans } from './catalog/ingest.ts';
 import * as search from './search/index.ts';
@@ -11,8 +13,39 @@ import * as mail from './mail/index.ts';
 import * as importJobs from './catalog/import-jobs.ts';
 import * as covers from './catalog/covers.ts';
 
-/** Stops the cover backfill between two files when the server begins to stop. */
-const coversStop = new AbortController();
+/** Stops the cover backfill between two files (the server stops, or gives up coordinating). */
+let coversStop: AbortController | null = null;
+/** This leader's LISTEN connection for catalog changes (PostgreSQL). */
+let listener: notify.Listener | null = null;
+
+/**
+ * The library-wide duties (db/coordinator.ts runs `take` on the one coordinator, `drop` when it
+ * stops being it). `sole`: no other server uses the database, so at take-over every job left
+ * running belongs to a dead process; with several servers only a stale heartbeat says so.
+ */
+function duties(db: Db, sole: boolean): coordinator.Duties {
+	return {
+		async take() {
+			await importJobs.startRecovery(db, { everyRunning: sole });
+			searchLog.startMaintenance(db);
+			await mail.start(db);
+			const stop = (coversStop = new AbortController());
+			// WebP/AVIF covers for files stored before they existed (migration 0016): in the
+			// background; each file is skipped once it has its rows.
+			void covers.backfill(db, stop.signal).then(
+				// Logged even when nothing was made: the end of start-up work others can wait for.
+				(made) => log.info({ files: made }, 'cover variants backfilled'),
+				(err: unknown) => log.warn({ err }, 'cover variants backfill stopped')
+			);
+		},
+		async drop() {
+			coversStop?.abort();
+			importJobs.stopRecovery();
+			searchLog.stopMaintenance();
+			await mail.stop();
+		}
+	};
+}
 
 /**
  * The server process from start to stop: the start checks and recovery sweeps (`start`, from the
@@ -131,31 +164,31 @@ export async function start(): Promise<void> {
 	// workers only after it listens): a follower sweeping would delete the temporary file of an
 	// upload another worker is receiving, and two index builders would race.
 	const leader = config.serverRole === 'leader';
-	// Leftovers of an upload or import interrupted by a crash: temporary files, and stored files
-	// whose database row never committed.
+	const sole = coordinator.soleServer();
+	// Leftovers of an upload or import interrupted by a crash: temporary files, job folders no job
+	// names (on a shared FILES_DIR only old ones: another server may be receiving one right now),
+	// and stored files whose database row never committed (checked under the write lock, inside
+	// which every writer stores its files: sweepOrphans).
 	const swept = leader ? await storage.sweepTemp() : 0;
 	const orphans = leader ? await sweepOrphans(db) : 0;
+	if (leader) await importJobs.sweepFolders(db);
 	// Loads the persisted search index (the leader rebuilds it in a worker only if missing or
 	// stale; followers load what the leader writes).
 	// A web import job holds index rebuilds until it is over (one rebuild, not one per batch).
 	search.deferRebuildsWhile(() => importJobs.jobRunning(db));
 	await search.init({ build: leader });
-	// The search log's retention (SEARCH_LOG_RETENTION_MONTHS): pruned at start and hourly.
-	if (leader) searchLog.startMaintenance(db);
-	// E-mail reminders: the leader alone scans and sends, so no notice is sent by two processes.
-	if (leader) await mail.start(db);
-	// Web imports: every process takes queued jobs (one claim each); the leader first puts back
-	// the jobs a stopped or crashed server left running, so they resume.
-	await importJobs.startRunner(db, { leader });
-	// WebP/AVIF covers for files stored before they existed (migration 0016): once, in the
-	// background, by the leader alone; each file is skipped once it has its rows.
-	if (leader)
-		void covers.backfill(db, coversStop.signal).then(
-			// Logged even when nothing was made: the end of start-up work others can wait for.
-			(made) => log.info({ files: made }, 'cover variants backfilled'),
-			(err: unknown) => log.warn({ err }, 'cover variants backfill stopped')
-		);
-	process.once('perpustakaan:draining', () => coversStop.abort());
+	// Every server builds its own metadata index; on PostgreSQL its leader hears of another
+	// server's catalog change at once (migration 0019's NOTIFY), polling is the fallback.
+	if (leader) listener = notify.listen(notify.CATALOG_CHANNEL, () => void search.checkFreshness());
+	// The once-per-LIBRARY duties, by one leader of all servers sharing the database (on SQLite
+	// this leader; on PostgreSQL whichever holds the coordinator lock, the others take over
+	// when it dies): putting back what a stopped process left half-done, before this server's
+	// processes take import jobs; e-mail reminders, so no notice is sent twice; search-log
+	// pruning; the cover backfill.
+	if (leader) await coordinator.start(duties(db, sole));
+	// Web imports: every process of every server takes queued jobs (one claim each).
+	await importJobs.startRunner(db);
+	process.once('perpustakaan:draining', () => coversStop?.abort());
 	process.once('perpustakaan:draining', () => (draining = true));
 	process.once('sveltekit:shutdown', (reason: unknown) => {
 		void shutdown(String(reason)).then(
@@ -182,6 +215,9 @@ export function shutdown(reason = 'shutdown'): Promise<void> {
 		const finished = await handlersIdle(HANDLER_GRACE_MS);
 		if (finished) log.info('shutdown: no request in progress');
 		else log.warn({ inFlight: active }, 'shutdown: requests still running, stopping anyway');
+		// First, so another server takes over the library-wide duties as soon as possible.
+		await coordinator.stop();
+		await listener?.close();
 		await mail.stop();
 		log.info('shutdown: mail sender stopped');
 		await importJobs.stopRunner();

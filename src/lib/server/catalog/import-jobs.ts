@@ -53,8 +53,16 @@ export const IMPORTS_DIR = 'imports';
 const PREVIEW_ROWS = 10;
 /** Invalid rows listed in the preview (the count covers them all). */
 const PREVIEW_INVALID = 200;
-/** A job whose process has not written a heartbeat for this long is taken for dead. */
+/**
+ * A job whose process has not written a heartbeat (every HEARTBEAT_MS while it runs) for this
+ * long is taken for dead. The only test of liveness that holds across servers: a job running on
+ * another server sharing the database is never put back while that server lives.
+ */
 const STALE_MS = 60_000;
+/** How often a running job's process writes its heartbeat. */
+const HEARTBEAT_MS = 2000;
+/** How often the coordinator looks for jobs whose heartbeat went stale. */
+const RECOVER_EVERY_MS = 15_000;
 /** How often each process looks for a queued job. */
 const POLL_MS = 500;
 /** Previews never confirmed are dropped after a day (their files removed). */
@@ -750,7 +758,9 @@ async function finish(
 	status: 'done' | 'failed' | 'cancelled',
 	actor: Actor,
 	error: Reason | null,
-	from: ImportStatus[]
+	from: ImportStatus[],
+	/** Only while this process holds the job (a runner ending it; see `heartbeat`). */
+	claimedBy?: string
 ): Promise<boolean> {
 	const ended = await writeTransaction(db, async (tx) => {
 		const job = await tx
@@ -758,6 +768,7 @@ async function finish(
 			.selectAll()
 			.where('id', '=', id)
 			.where('status', 'in', from)
+			.$if(claimedBy !== undefined, (q) => q.where('claimed_by', '=', claimedBy!))
 			.executeTakeFirst();
 		if (!job) return null;
 		await tx
@@ -820,8 +831,11 @@ async function record(tx: Tx, jobId: number, outcomes: Outcome[]): Promise<void>
 }
 
 /**
- * Claims the oldest queued job for this process: a conditional UPDATE inside one IMMEDIATE
- * transaction, so of several processes polling at once exactly one gets it.
+ * Claims the oldest queued job for this process: a conditional UPDATE inside one write
+ * transaction, so of several processes — of several servers on PostgreSQL — polling at once
+ * exactly one gets it. No `for update skip locked`: on PostgreSQL the select already runs under
+ * the one write lock (db/write.js), so no other claim can hold the row, and SQLite has no such
+ * clause (domain code would have to branch on the engine for nothing).
  */
 async function claim(db: Db): Promise<number | null> {
 	return writeTransaction(db, async (tx) => {
@@ -848,21 +862,27 @@ async function claim(db: Db): Promise<number | null> {
 	});
 }
 
-async function heartbeat(db: Db, id: number): Promise<boolean> {
-	const row = await writeTransaction(db, async (tx) => {
-		await tx
+/**
+ * Writes the job's heartbeat. Says whether a cancel was asked for, and whether this process
+ * still holds the job: a process that stalled past STALE_MS may find its job put back (and
+ * perhaps claimed by another process) — it must then stop running it, or two would.
+ */
+async function heartbeat(db: Db, id: number): Promise<{ cancel: boolean; held: boolean }> {
+	return writeTransaction(db, async (tx) => {
+		const res = await tx
 			.updateTable('import_jobs')
 			.set({ heartbeat_at: now() })
 			.where('id', '=', id)
+			.where('status', '=', 'running')
 			.where('claimed_by', '=', PROCESS_ID)
-			.execute();
-		return tx
+			.executeTakeFirst();
+		const row = await tx
 			.selectFrom('import_jobs')
 			.select('cancel_requested')
 			.where('id', '=', id)
 			.executeTakeFirst();
+		return { cancel: row?.cancel_requested === 1, held: Number(res.numUpdatedRows) === 1 };
 	});
-	return row?.cancel_requested === 1;
 }
 
 /** Outcomes already recorded for a job: a resumed job does not start them again. */
@@ -893,12 +913,16 @@ async function run(db: Db, id: number, stop: AbortSignal): Promise<void> {
 	stop.addEventListener('abort', onStop);
 	let cancelled = false;
 	const beat = async () => {
-		if (await heartbeat(db, id)) {
+		const { cancel, held } = await heartbeat(db, id);
+		if (!held) {
+			if (!controller.signal.aborted) log.warn({ job: id }, 'import job taken back, stopping it');
+			controller.abort('lost');
+		} else if (cancel) {
 			cancelled = true;
 			controller.abort('cancel');
 		}
 	};
-	const timer = setInterval(() => void beat().catch(() => {}), 2000);
+	const timer = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
 	let pending: Outcome[] = [];
 	const flush = async () => {
 		const batch = pending;
@@ -949,23 +973,25 @@ async function run(db: Db, id: number, stop: AbortSignal): Promise<void> {
 		}
 		await flush();
 		if (controller.signal.aborted && !cancelled) {
-			// The process is stopping: back to the queue, resumed by the next start.
+			// The process is stopping: back to the queue, resumed by the next start. (A job this
+			// process no longer holds is someone else's: left alone.)
 			await writeTransaction(db, (tx) =>
 				tx
 					.updateTable('import_jobs')
 					.set({ status: 'queued', claimed_by: null })
 					.where('id', '=', id)
 					.where('status', '=', 'running')
+					.where('claimed_by', '=', PROCESS_ID)
 					.execute()
 			);
 			return;
 		}
-		await finish(db, id, cancelled ? 'cancelled' : 'done', actor, null, ['running']);
+		await finish(db, id, cancelled ? 'cancelled' : 'done', actor, null, ['running'], PROCESS_ID);
 	} catch (err) {
 		await flush().catch(() => {});
 		if (controller.signal.aborted && !cancelled) return;
 		log.error({ err, job: id }, 'import job failed');
-		await finish(db, id, 'failed', actor, reasonOf(err), ['running']);
+		await finish(db, id, 'failed', actor, reasonOf(err), ['running'], PROCESS_ID);
 	} finally {
 		clearInterval(timer);
 		stop.removeEventListener('abort', onStop);
@@ -975,19 +1001,21 @@ async function run(db: Db, id: number, stop: AbortSignal): Promise<void> {
 let runner: { stop: AbortController; loop: Promise<void> } | null = null;
 
 /**
- * Puts back jobs whose process died (a crash, a kill): `running` jobs with a stale heartbeat —
- * or, at the leader's start, every `running` job, since no process of the previous server is
- * left — are queued again and resume from their committed rows. Also drops day-old previews and
- * job folders no job names.
+ * Puts back jobs whose process died (a crash, a kill): `running` jobs with a stale heartbeat are
+ * queued again and resume from their committed rows. With `everyRunning` — the coordinator's
+ * start on a database no other server uses (db/coordinator.ts `soleServer`) — every `running`
+ * job is, since no process of the previous run is left; with several servers a job's heartbeat
+ * is the only sign of its process's life, so a live job elsewhere is never taken. Also drops
+ * day-old previews. Run by the library's coordinator alone.
  */
-export async function recover(db: Db, opts: { atStart: boolean }): Promise<number> {
+export async function recover(db: Db, opts: { everyRunning: boolean }): Promise<number> {
 	const stale = new Date(Date.now() - STALE_MS).toISOString();
 	const requeued = await writeTransaction(db, async (tx) => {
 		let q = tx
 			.updateTable('import_jobs')
 			.set({ status: 'queued', claimed_by: null })
 			.where('status', '=', 'running');
-		if (!opts.atStart)
+		if (!opts.everyRunning)
 			q = q.where((eb) => eb.or([eb('heartbeat_at', '<', stale), eb('heartbeat_at', 'is', null)]));
 		return Number((await q.executeTakeFirst()).numUpdatedRows);
 	});
@@ -999,43 +1027,75 @@ export async function recover(db: Db, opts: { atStart: boolean }): Promise<numbe
 		.where('created_at', '<', old)
 		.execute();
 	for (const { id } of expired) await finish(db, id, 'cancelled', { id: null }, null, ['preview']);
-	if (opts.atStart) {
-		// Folders of jobs that ended (or never got a row: a crash while receiving) are removed.
-		const root = path.join(config.workDir, IMPORTS_DIR);
-		const live = new Set(
-			(
-				await db
-					.selectFrom('import_jobs')
-					.select('upload_dir')
-					.where('status', 'in', ['preview', 'queued', 'running'])
-					.execute()
-			).map((r) => path.basename(r.upload_dir))
-		);
-		for (const name of fs.existsSync(root) ? await fsp.readdir(root) : [])
-			if (!live.has(name)) await fsp.rm(path.join(root, name), { recursive: true, force: true });
-	}
 	return requeued;
 }
 
 /**
- * Starts this process's job loop (every server process runs one: whichever is free claims the
- * next queued job). The leader first recovers jobs a dead server left running.
+ * At a server's start (its leader, before any of its processes serves): removes the job folders
+ * that no live job names — jobs that ended, or an upload a crash cut off before its row existed.
+ * In DATA_DIR, or in a FILES_DIR shared by several servers: there another server may be
+ * receiving an upload whose row does not exist yet, so only folders untouched for a day go.
  */
-export async function startRunner(db: Db, opts: { leader: boolean }): Promise<void> {
-	if (runner) return;
-	if (opts.leader) {
-		const requeued = await recover(db, { atStart: true });
-		if (requeued) log.warn({ requeued }, 'import: jobs interrupted by a stop are resumed');
+export async function sweepFolders(db: Db): Promise<number> {
+	const root = path.join(config.workDir, IMPORTS_DIR);
+	const oldest = config.filesShared ? Date.now() - storage.SHARED_TEMP_MAX_AGE_MS : Infinity;
+	if (!fs.existsSync(root)) return 0;
+	const live = new Set(
+		(
+			await db
+				.selectFrom('import_jobs')
+				.select('upload_dir')
+				.where('status', 'in', ['preview', 'queued', 'running'])
+				.execute()
+		).map((r) => path.basename(r.upload_dir))
+	);
+	let removed = 0;
+	for (const name of await fsp.readdir(root)) {
+		if (live.has(name)) continue;
+		const s = await fsp.stat(path.join(root, name)).catch(() => null);
+		if (!s || s.mtimeMs >= oldest) continue;
+		await fsp.rm(path.join(root, name), { recursive: true, force: true });
+		removed++;
 	}
+	return removed;
+}
+
+let recovery: NodeJS.Timeout | null = null;
+
+/**
+ * The coordinator's part (db/coordinator.ts): puts back the jobs interrupted before it took over
+ * (see `recover`), then every RECOVER_EVERY_MS those whose heartbeat went stale.
+ */
+export async function startRecovery(db: Db, opts: { everyRunning: boolean }): Promise<void> {
+	const requeued = await recover(db, opts);
+	if (requeued) log.warn({ requeued }, 'import: jobs interrupted by a stop are resumed');
+	recovery ??= setInterval(
+		() =>
+			void recover(db, { everyRunning: false }).then(
+				(n) => n && log.warn({ requeued: n }, 'import: jobs of a stopped process are resumed'),
+				(err: unknown) => log.error({ err }, 'import: recovery failed')
+			),
+		RECOVER_EVERY_MS
+	);
+	recovery.unref();
+}
+
+/** Stops the periodic recovery (the coordinator gives its duties up). */
+export function stopRecovery(): void {
+	if (recovery) clearInterval(recovery);
+	recovery = null;
+}
+
+/**
+ * Starts this process's job loop (every process of every server runs one: whichever is free
+ * claims the next queued job). Recovering what dead processes left is the coordinator's.
+ */
+export async function startRunner(db: Db): Promise<void> {
+	if (runner) return;
 	const stop = new AbortController();
-	let lastRecover = Date.now();
 	const loop = (async () => {
 		while (!stop.signal.aborted) {
 			try {
-				if (opts.leader && Date.now() - lastRecover > STALE_MS) {
-					lastRecover = Date.now();
-					await recover(db, { atStart: false });
-				}
 				const id = await claim(db);
 				if (id !== null) {
 					log.info({ job: id }, 'import job started');

@@ -45,6 +45,8 @@ async function read() {
 	});
 	await client.connect();
 	try {
+		// Fingerprint first, then the text sync, which waits for another server's sync to end
+		// (its lock): why that keeps this server's vocabulary fresh is said in text-pg.js.
 		const fingerprint = await catalogFingerprintPg(client);
 		const text = await syncTextPg(client, textProgress, { full });
 		return { fingerprint, text, docs: await readDocsPg(client) };

@@ -103,15 +103,48 @@ async function writeRecord(c, b, delta) {
 }
 
 /**
+ * The advisory-lock key of "the text tables' builder" (db/write.js's write lock is …016, the
+ * coordinator's …017): one text sync at a time per database, whichever server runs it.
+ */
+export const TEXT_LOCK_KEY = 7_316_042_018;
+
+/**
  * `syncText` (text.js) on PostgreSQL: every record whose signature differs from what its row was
  * built from is analysed again and written, 20 records per transaction, each transaction under
  * the database's one write lock (db/write.js).
+ *
+ * One builder per database: every server's leader builds its own Lunr index after a catalog
+ * change, and each build syncs the text tables first. The whole sync runs under a session
+ * advisory lock, `pg_advisory_lock(TEXT_LOCK_KEY)`, taken (waiting) BEFORE the signatures are
+ * read: a second server's sync waits for the first, then reads signatures the first has already
+ * brought up to date and finds nothing to do — no record is analysed twice. The lock is released
+ * at the end (or by PostgreSQL when a terminated worker's connection closes).
+ * Why the vocabulary stays fresh: a server reloads it whole (text-engine-pg.ts `learn`) after its
+ * build, and its build read the catalog fingerprint before waiting for this lock. Whatever that
+ * fingerprint covers was committed before the lock was had, so it is in the text tables when this
+ * sync ends — written by this sync or by the one it waited for — and the reload that follows
+ * reads it. A change after the fingerprint changes the fingerprint, so the server builds again.
  * @param {import('pg').ClientBase} client
  * @param {(done: number, total: number) => void} [onProgress]
  * @param {{ full?: boolean }} [opts] `full`: analyse every record again (`npm run reindex`)
  * @returns {Promise<import('./text.js').SyncResult>}
  */
 export async function syncTextPg(client, onProgress, opts = {}) {
+	await client.query(`select pg_advisory_lock(${TEXT_LOCK_KEY})`);
+	try {
+		return await syncUnderLock(client, onProgress, opts);
+	} finally {
+		await client.query(`select pg_advisory_unlock(${TEXT_LOCK_KEY})`);
+	}
+}
+
+/**
+ * @param {import('pg').ClientBase} client
+ * @param {((done: number, total: number) => void) | undefined} onProgress
+ * @param {{ full?: boolean }} opts
+ * @returns {Promise<import('./text.js').SyncResult>}
+ */
+async function syncUnderLock(client, onProgress, opts) {
 	if (opts.full) await writeTransactionPg(client, (c) => c.query('delete from search_text_state'));
 	const { rows } = await client.query(TEXT_SOURCES);
 	const stale = /** @type {import('./text.js').TextSource[]} */ (rows).filter(

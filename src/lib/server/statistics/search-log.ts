@@ -167,7 +167,8 @@ export async function prune(
 }
 
 /**
- * The leader's schedule: prune now and every hour. Followers only log; one pruner is enough.
+ * The coordinator's schedule (db/coordinator.ts): prune now and every hour. Other processes and
+ * servers only log; one pruner per library is enough.
  */
 export function startMaintenance(db: Db): void {
 	const run = () =>
@@ -181,9 +182,14 @@ export function startMaintenance(db: Db): void {
 	pruneTimer ??= setInterval(run, PRUNE_EVERY_MS).unref();
 }
 
-/** Stops the schedule and writes what is buffered (clean shutdown, before the database closes). */
-export async function stop(): Promise<number> {
+/** Stops the pruning schedule (this server is no longer the coordinator, or stops). */
+export function stopMaintenance(): void {
 	if (pruneTimer) clearInterval(pruneTimer);
 	pruneTimer = null;
+}
+
+/** Stops the schedule and writes what is buffered (clean shutdown, before the database closes). */
+export async function stop(): Promise<number> {
+	stopMaintenance();
 	return flush();
 }
