@@ -90,9 +90,13 @@ async function login(who: string): Promise<Client> {
 beforeAll(async () => {
 	const dataDir = copyDemoData();
 	const file = { copyOf: 'mkn-2019-01.pdf' };
-	id.open = addPublication(dataDir, { title: `Lelang terbuka ${WORD}`, file });
-	id.onlineOnly = addPublication(dataDir, { title: `Baca saja ${WORD}`, downloadable: 0, file });
-	id.shelf = addPublication(dataDir, { title: `Buku rak ${WORD}`, file: null });
+	id.open = await addPublication(dataDir, { title: `Lelang terbuka ${WORD}`, file });
+	id.onlineOnly = await addPublication(dataDir, {
+		title: `Baca saja ${WORD}`,
+		downloadable: 0,
+		file
+	});
+	id.shelf = await addPublication(dataDir, { title: `Buku rak ${WORD}`, file: null });
 	addItems(
 		dataDir,
 		id.shelf,
@@ -102,22 +106,26 @@ beforeAll(async () => {
 		],
 		'336.1 KUA b'
 	);
-	id.recordOnly = addPublication(dataDir, { title: `Katalog saja ${WORD}`, file: null });
-	id.internal = addPublication(dataDir, { title: `Intern ${WORD}`, access: 'internal', file });
-	id.lendable = addPublication(dataDir, {
+	id.recordOnly = await addPublication(dataDir, { title: `Katalog saja ${WORD}`, file: null });
+	id.internal = await addPublication(dataDir, {
+		title: `Intern ${WORD}`,
+		access: 'internal',
+		file
+	});
+	id.lendable = await addPublication(dataDir, {
 		title: `Terbatas dipinjamkan ${WORD}`,
 		access: 'restricted',
 		digitalCopies: 2,
 		file
 	});
 	addItems(dataDir, id.lendable, [{ barcode: 'AV-0101', location: 'Ruang Arsip' }], 'R 1');
-	id.restricted = addPublication(dataDir, {
+	id.restricted = await addPublication(dataDir, {
 		title: `Terbatas rahasia ${WORD}`,
 		access: 'restricted',
 		file: null
 	});
 	addItems(dataDir, id.restricted, [{ barcode: 'AV-0201', location: 'Brankas' }], 'R 2');
-	id.draft = addPublication(dataDir, { title: `Draf ${WORD}`, status: 'draft', file });
+	id.draft = await addPublication(dataDir, { title: `Draf ${WORD}`, status: 'draft', file });
 	addItems(dataDir, id.draft, [{ barcode: 'AV-0301', location: 'Meja kerja' }]);
 	server = await startServer(dataDir, { WEB_CONCURRENCY: '2' });
 	anon = new Client(server.url, { cookie: 'lang=en' });

@@ -102,8 +102,8 @@ describe('holds placed at the desk', () => {
 	let book: number;
 	let hidden: number;
 	beforeAll(async () => {
-		book = addPublication(server.dataDir, { title: 'Laporan meja layanan', file: null });
-		hidden = addPublication(server.dataDir, {
+		book = await addPublication(server.dataDir, { title: 'Laporan meja layanan', file: null });
+		hidden = await addPublication(server.dataDir, {
 			title: 'Laporan rahasia meja',
 			access: 'restricted',
 			file: null
@@ -172,7 +172,10 @@ describe('holds placed at the desk', () => {
 
 	it('the desk form places a hold by copy barcode and says so in the UI language', async () => {
 		const idLib = await login('pustakawan@perpustakaan.test', 'id');
-		const other = addPublication(server.dataDir, { title: 'Laporan antre kedua', file: null });
+		const other = await addPublication(server.dataDir, {
+			title: 'Laporan antre kedua',
+			file: null
+		});
 		await addCopy(other, 'DESK-0003');
 		await lend('DESK-0003', EMPLOYEE_NIP);
 		const res = await idLib.postForm(`/staff/circulation?nip=${EMPLOYEE2_NIP}&/deskHold`, {
@@ -205,7 +208,7 @@ describe('fines', () => {
 	let fineId: number;
 	let amount: number;
 	beforeAll(async () => {
-		report = addPublication(server.dataDir, { title: 'Laporan denda', file: null });
+		report = await addPublication(server.dataDir, { title: 'Laporan denda', file: null });
 		await addCopy(report, 'FINE-0001');
 		await addCopy(report, 'FINE-0002');
 	});
@@ -476,8 +479,8 @@ describe('configuration', () => {
 
 describe('batch labels', () => {
 	it('prints one sheet with a bwip-js Code 128 symbol for every barcode asked for, in order', async () => {
-		const a = addPublication(server.dataDir, { title: 'Laporan label A', file: null });
-		const b = addPublication(server.dataDir, { title: 'Laporan label B', file: null });
+		const a = await addPublication(server.dataDir, { title: 'Laporan label A', file: null });
+		const b = await addPublication(server.dataDir, { title: 'Laporan label B', file: null });
 		await addCopy(a, 'LBL-0001');
 		await addCopy(a, 'LBL-0002');
 		await addCopy(b, 'LBL-0003');

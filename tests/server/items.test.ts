@@ -42,8 +42,11 @@ const html = (c: Client, p: string) => c.fetch(p, { headers: { accept: 'text/htm
 
 beforeAll(async () => {
 	const dataDir = copyDemoData();
-	book = addPublication(dataDir, { title: 'Pedoman Pengelolaan Barang Milik Negara', file: null });
-	other = addPublication(dataDir, { title: 'Laporan lain', file: null });
+	book = await addPublication(dataDir, {
+		title: 'Pedoman Pengelolaan Barang Milik Negara',
+		file: null
+	});
+	other = await addPublication(dataDir, { title: 'Laporan lain', file: null });
 	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
 	db.prepare('update publications set call_number = ? where id = ?').run(CALL_NUMBER, book);
 	db.close();
