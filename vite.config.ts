@@ -39,6 +39,9 @@ const PG_SUITES = [
 	'circulation-api',
 	'circulation',
 	'login-lockout',
+	'search',
+	'cataloguing-api',
+	'accounts',
 	'bad-input'
 ];
 

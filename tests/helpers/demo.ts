@@ -78,6 +78,14 @@ export function databaseUrlOf(dataDir: string): string | undefined {
 }
 
 /**
+ * The environment a CLI (`npm run import`, `user`, …) needs to work on a test's library:
+ * `DATA_DIR`, and `DATABASE_URL` when the library lives in PostgreSQL.
+ */
+export function libraryEnv(dataDir: string): { DATA_DIR: string; DATABASE_URL: string } {
+	return { DATA_DIR: dataDir, DATABASE_URL: databaseUrlOf(dataDir) ?? '' };
+}
+
+/**
  * A new PostgreSQL database on the run's server: a copy of the demo template, or empty. Sync
  * (`createdb`) so `copyDemoData()` keeps its signature for the suites of both passes.
  */
