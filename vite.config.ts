@@ -42,7 +42,13 @@ const PG_SUITES = [
 	'search',
 	'cataloguing-api',
 	'accounts',
-	'bad-input'
+	'bad-input',
+	'availability',
+	'items',
+	'counter',
+	'file-route',
+	'oai',
+	'opds'
 ];
 
 export default defineConfig({

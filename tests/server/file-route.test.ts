@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, ROOT } from '../helpers/env.ts';
 import { addPublication, idByFileName, storedBytes, usageCount } from '../helpers/fixtures.ts';
@@ -375,17 +375,21 @@ describe('usage counting', () => {
 		c.fetch(`/publications/${id}/read`, { headers: { accept: 'text/html', 'user-agent': ua } });
 
 	/** Moves every counted event of a publication back in time, as if `seconds` had passed. */
-	function age(id: number, seconds: number): void {
-		const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
+	async function age(id: number, seconds: number): Promise<void> {
+		const db = openLibraryDb(dataDir);
 		try {
-			const rows = db
-				.prepare('select id, at from usage_events where publication_id = ?')
-				.all(id) as { id: number; at: string }[];
-			const update = db.prepare('update usage_events set at = ? where id = ?');
+			const rows = (await db.all(
+				'select id, at from usage_events where publication_id = ?',
+				id
+			)) as { id: number; at: string }[];
 			for (const r of rows)
-				update.run(new Date(Date.parse(r.at) - seconds * 1000).toISOString(), r.id);
+				await db.run(
+					'update usage_events set at = ? where id = ?',
+					new Date(Date.parse(r.at) - seconds * 1000).toISOString(),
+					r.id
+				);
 		} finally {
-			db.close();
+			await db.close();
 		}
 	}
 
@@ -424,7 +428,7 @@ describe('usage counting', () => {
 		await read(clients.employee, id);
 		expect(await usageCount(dataDir, id, 'view')).toBe(3);
 		// After 30 seconds the same visitor counts again.
-		age(id, 31);
+		await age(id, 31);
 		await read(clients.anonymous, id);
 		await read(clients.employee, id);
 		expect(await usageCount(dataDir, id, 'view')).toBe(5);
@@ -444,7 +448,7 @@ describe('usage counting', () => {
 		await dl();
 		expect(await usageCount(dataDir, id, 'download')).toBe(1);
 		// Resuming a download (a later range) is not another download; inline reading is none.
-		age(id, 31);
+		await age(id, 31);
 		await dl({ range: 'bytes=100-' });
 		await (await get(`/api/v1/publications/${id}/file`)).arrayBuffer();
 		expect(await usageCount(dataDir, id, 'download')).toBe(0 + 1);
