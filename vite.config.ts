@@ -48,7 +48,12 @@ const PG_SUITES = [
 	'counter',
 	'file-route',
 	'oai',
-	'opds'
+	'opds',
+	'cache-headers',
+	'circulation-settings',
+	'table-sorting',
+	'origin',
+	'compression'
 ];
 
 export default defineConfig({

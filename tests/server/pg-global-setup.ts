@@ -10,8 +10,9 @@ import { startPostgres, type PgServer } from '../helpers/pg-server.ts';
  * The PostgreSQL pass of the server suites (project `server-pg`, issue #16): ONE real PostgreSQL
  * server for the whole run (tests/helpers/pg-server.ts), and in it the demo catalog seeded once
  * into a template database. Each test file then gets its own database, `CREATE DATABASE …
- * TEMPLATE demo` (a file copy: ~0.1 s, where seeding would take seconds), and its own copy of the
- * data directory that goes with it (`copyDemoData()`, tests/helpers/demo.ts).
+ * TEMPLATE demo` (PostgreSQL copies the template's files: no seeding, no migration, no index
+ * build per file), and its own copy of the data directory that goes with it (`copyDemoData()`,
+ * tests/helpers/demo.ts).
  *
  * The template is made the way an operator moves a library: `npm run db:copy` from the SQLite
  * demo seed every suite already uses (so both passes start from the same rows, ids included),
