@@ -31,6 +31,31 @@ function minifyPdfViewer(): Plugin {
 	};
 }
 
+/** The server suites that also run on PostgreSQL (project `server-pg`), most important first. */
+const PG_SUITES = [
+	'access-matrix',
+	'api-visibility',
+	'circulation-leaks',
+	'circulation-api',
+	'circulation',
+	'login-lockout',
+	'search',
+	'cataloguing-api',
+	'accounts',
+	'bad-input',
+	'availability',
+	'items',
+	'counter',
+	'file-route',
+	'oai',
+	'opds',
+	'cache-headers',
+	'circulation-settings',
+	'table-sorting',
+	'origin',
+	'compression'
+];
+
 export default defineConfig({
 	plugins: [sveltekit(), minifyPdfViewer()],
 	server: { host: '127.0.0.1' },
@@ -66,6 +91,21 @@ export default defineConfig({
 					include: ['tests/server/**/*.test.ts'],
 					environment: 'node',
 					globalSetup: ['tests/server/global-setup.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
+				// The same server suites again on PostgreSQL (issue #16): one real server for the run,
+				// the demo catalog seeded once into a template database, a database per test file
+				// (tests/server/pg-global-setup.ts, tests/helpers/demo.ts). Suites that are SQLite by
+				// nature (its file, WAL, migrations' history, backup format) stay in `server` only.
+				extends: true,
+				test: {
+					name: 'server-pg',
+					include: PG_SUITES.map((name) => `tests/server/${name}.test.ts`),
+					environment: 'node',
+					globalSetup: ['tests/server/global-setup.ts', 'tests/server/pg-global-setup.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 120_000
 				}

@@ -5,7 +5,8 @@
 //    HTTP::OAI harvester, PostgreSQL's server binaries; installs them with apt-get when root),
 // 2. quality gates: svelte-check, ESLint, Prettier,
 // 3. builds the production bundle (browser and HTTP tests run against it),
-// 4. runs unit, integration (server) and browser (e2e) tests with Vitest.
+// 4. runs unit, integration (server; again on PostgreSQL: server-pg) and browser (e2e) tests
+//    with Vitest; every project's tests are counted from Vitest's one JSON report.
 // Each gate counts as one test in the summary; any failure exits non-zero.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -124,7 +125,7 @@ fs.rmSync(path.join(resultsDir, 'tmp'), { recursive: true, force: true });
 fs.mkdirSync(resultsDir, { recursive: true });
 const report = path.join(resultsDir, 'vitest.json');
 fs.rmSync(report, { force: true });
-run('vitest (unit, server, e2e)', process.execPath, [
+run('vitest (unit, server, server-pg, e2e)', process.execPath, [
 	'node_modules/vitest/vitest.mjs',
 	'run',
 	'--reporter=default',

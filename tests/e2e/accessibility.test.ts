@@ -38,7 +38,7 @@ let targets: Target[] = [];
 beforeAll(async () => {
 	browser = await launchBrowser();
 	// mkn-2019-01: a public magazine issue with a 7-page PDF; "kalibrasi" is on page 3.
-	const pub = idByFileName(dataDir, 'mkn-2019-01.pdf');
+	const pub = await idByFileName(dataDir, 'mkn-2019-01.pdf');
 	const anyRecord = publicationId(dataDir, `status = 'published'`);
 	targets = [
 		{ name: 'home', path: '/', role: 'anon' },

@@ -58,7 +58,7 @@ async function scan(page: Page, code: string) {
 
 /** A record with its own copies, made through the librarian's API as a cataloguer would. */
 async function titleWithCopies(desk: Page, title: string, barcodes: string[]): Promise<number> {
-	const pub = addPublication(server.dataDir, { title, file: null });
+	const pub = await addPublication(server.dataDir, { title, file: null });
 	for (const barcode of barcodes) {
 		const res = await desk.request.post('/api/v1/items', {
 			data: { publicationId: pub, barcode, location: 'Rak E2E' },
@@ -157,7 +157,7 @@ describe('circulation: desk, My loans, holds and digital lending', () => {
 	});
 
 	it('the employee borrows a restricted digital copy, reads it, and the reader refuses after expiry', async () => {
-		const pub = addPublication(server.dataDir, {
+		const pub = await addPublication(server.dataDir, {
 			title: 'Kajian Terbatas Pinjam Digital E2E',
 			access: 'restricted',
 			file: { copyOf: 'mkn-2019-01.pdf' }

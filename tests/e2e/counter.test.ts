@@ -75,7 +75,7 @@ async function api(method: 'post', url: string, data: unknown) {
 }
 
 async function titleWithCopies(title: string, barcodes: string[]): Promise<number> {
-	const pub = addPublication(server.dataDir, { title, file: null });
+	const pub = await addPublication(server.dataDir, { title, file: null });
 	for (const barcode of barcodes)
 		await api('post', '/api/v1/items', { publicationId: pub, barcode });
 	return pub;

@@ -75,7 +75,7 @@ describe('DataTable in the browser', () => {
 		// Two copies with long barcodes and a long title: the widest content a desk row gets.
 		const title =
 			'Pedoman Teknis Penatausahaan Barang Milik Negara pada Kantor Pelayanan Kekayaan Negara dan Lelang';
-		const pub = addPublication(server.dataDir, { title, file: null });
+		const pub = await addPublication(server.dataDir, { title, file: null });
 		for (const barcode of ['DJKN-KPKNL-JAKARTA-000000000001', 'DJKN-KPKNL-JAKARTA-000000000002']) {
 			const res = await desk.request.post('/api/v1/items', {
 				data: { publicationId: pub, barcode, location: 'Rak A' },

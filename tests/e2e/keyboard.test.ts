@@ -18,7 +18,7 @@ let mkn: number;
 
 beforeAll(async () => {
 	browser = await launchBrowser();
-	mkn = idByFileName(dataDir, 'mkn-2019-01.pdf');
+	mkn = await idByFileName(dataDir, 'mkn-2019-01.pdf');
 });
 afterAll(async () => {
 	await browser?.close();

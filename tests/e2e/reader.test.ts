@@ -113,10 +113,10 @@ function onScreen(page: Page, selector: string): Promise<boolean> {
 
 beforeAll(async () => {
 	browser = await launchBrowser();
-	mknId = idByFileName(dataDir, 'mkn-2019-01.pdf');
+	mknId = await idByFileName(dataDir, 'mkn-2019-01.pdf');
 	// Staff-only drafts, so the shared catalog other browser tests see does not change.
 	const draft = { status: 'draft' as const };
-	fixtures.outline = addPublication(dataDir, {
+	fixtures.outline = await addPublication(dataDir, {
 		...draft,
 		title: 'Uji kerangka dan tautan',
 		file: {
@@ -124,7 +124,7 @@ beforeAll(async () => {
 			pages: 6
 		}
 	});
-	fixtures.damaged = addPublication(dataDir, {
+	fixtures.damaged = await addPublication(dataDir, {
 		...draft,
 		title: 'Uji berkas rusak',
 		file: {
@@ -132,7 +132,7 @@ beforeAll(async () => {
 			pages: 1
 		}
 	});
-	fixtures.locked = addPublication(dataDir, {
+	fixtures.locked = await addPublication(dataDir, {
 		...draft,
 		title: 'Uji berkas berkata sandi',
 		file: {
@@ -140,13 +140,17 @@ beforeAll(async () => {
 			pages: 1
 		}
 	});
-	fixtures.missing = addPublication(dataDir, {
+	fixtures.missing = await addPublication(dataDir, {
 		...draft,
 		title: 'Uji berkas hilang',
 		file: 'missing'
 	});
-	fixtures.noFile = addPublication(dataDir, { ...draft, title: 'Uji tanpa berkas', file: null });
-	fixtures.readOnly = addPublication(dataDir, {
+	fixtures.noFile = await addPublication(dataDir, {
+		...draft,
+		title: 'Uji tanpa berkas',
+		file: null
+	});
+	fixtures.readOnly = await addPublication(dataDir, {
 		title: 'Uji baca daring saja',
 		access: 'internal',
 		downloadable: 0,
@@ -170,7 +174,7 @@ afterEach(async () => {
 describe('the reader', () => {
 	it('paints the first page of a public issue, counts the view and moves by the page box', async () => {
 		const { page } = await newPage();
-		const views = usageCount(dataDir, mknId, 'view');
+		const views = await usageCount(dataDir, mknId, 'view');
 		await page.goto(`/publications/${mknId}`);
 		await page.getByTestId('read-link').click();
 		await page.waitForURL(`**/publications/${mknId}/read`);
@@ -180,7 +184,7 @@ describe('the reader', () => {
 			.poll(() => inkShare(page, '.page[data-page-number="1"] canvas'))
 			.toBeGreaterThan(0.2);
 		// Headless Chromium is a browser like any other: the view is counted (see usage.ts).
-		expect(usageCount(dataDir, mknId, 'view')).toBe(views + 1);
+		expect(await usageCount(dataDir, mknId, 'view')).toBe(views + 1);
 
 		await page.getByTestId('page-input').fill('5');
 		await page.getByTestId('page-input').press('Enter');

@@ -19,7 +19,7 @@ let mknId: number;
 
 beforeAll(async () => {
 	browser = await launchBrowser();
-	mknId = idByFileName(dataDir, 'mkn-2019-01.pdf');
+	mknId = await idByFileName(dataDir, 'mkn-2019-01.pdf');
 });
 
 afterAll(async () => {

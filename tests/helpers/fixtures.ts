@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
+import { withLibraryDb } from './db.ts';
 
 /** Where a fixture record's PDF comes from. */
 export type FixtureFile =
@@ -28,39 +28,37 @@ export interface FixtureRecord {
 
 /**
  * Inserts a publication (and its file row) straight into a data directory's database, for tests
- * that need records the demo catalog lacks. Safe while the server runs (SQLite WAL).
+ * that need records the demo catalog lacks — on whichever engine the library runs (SQLite file,
+ * or its PostgreSQL database in the `server-pg` project). Safe while the server runs.
  */
-export function addPublication(dataDir: string, rec: FixtureRecord): number {
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
-	try {
-		db.pragma('busy_timeout = 5000');
-		const { lastInsertRowid } = db
-			.prepare(
-				`insert into publications (type, title, year, access, status, downloadable, embargo_until, digital_copies) values ('report', ?, 2025, ?, ?, ?, ?, ?)`
-			)
-			.run(
-				rec.title,
-				rec.access ?? 'public',
-				rec.status ?? 'published',
-				rec.downloadable ?? 1,
-				rec.embargoUntil ?? null,
-				rec.digitalCopies ?? 0
+export async function addPublication(dataDir: string, rec: FixtureRecord): Promise<number> {
+	return withLibraryDb(dataDir, async (db) => {
+		const { id } = (await db.get<{ id: number }>(
+			`insert into publications (type, title, year, access, status, downloadable, embargo_until, digital_copies) values ('report', ?, 2025, ?, ?, ?, ?, ?) returning id`,
+			rec.title,
+			rec.access ?? 'public',
+			rec.status ?? 'published',
+			rec.downloadable ?? 1,
+			rec.embargoUntil ?? null,
+			rec.digitalCopies ?? 0
+		))!;
+		const insertFile = (...values: unknown[]) =>
+			db.run(
+				`insert into files (publication_id, version, sha256, bytes, pages, has_text_layer, storage_key, thumbnail_key, original_name) values (?, 1, ?, ?, ?, 1, ?, ?, ?)`,
+				...values
 			);
-		const id = Number(lastInsertRowid);
-		const insertFile = db.prepare(
-			`insert into files (publication_id, version, sha256, bytes, pages, has_text_layer, storage_key, thumbnail_key, original_name) values (?, 1, ?, ?, ?, 1, ?, ?, ?)`
-		);
 		const file = rec.file;
 		if (file === null) return id;
 		if (file === 'missing') {
 			const sha = crypto.randomBytes(32).toString('hex');
-			insertFile.run(id, sha, 1234, 3, `pdf/${sha.slice(0, 2)}/${sha}.pdf`, null, 'missing.pdf');
+			await insertFile(id, sha, 1234, 3, `pdf/${sha.slice(0, 2)}/${sha}.pdf`, null, 'missing.pdf');
 		} else if ('copyOf' in file) {
-			const src = db
-				.prepare(`select * from files where original_name = ? and is_current = 1`)
-				.get(file.copyOf) as Record<string, string | number | null> | undefined;
+			const src = await db.get<Record<string, string | number | null>>(
+				`select * from files where original_name = ? and is_current = 1`,
+				file.copyOf
+			);
 			if (!src) throw new Error(`no demo file ${file.copyOf}`);
-			insertFile.run(
+			await insertFile(
 				id,
 				src.sha256,
 				src.bytes,
@@ -75,54 +73,47 @@ export function addPublication(dataDir: string, rec: FixtureRecord): number {
 			const dest = path.join(dataDir, 'files', key);
 			fs.mkdirSync(path.dirname(dest), { recursive: true });
 			fs.writeFileSync(dest, file.bytes);
-			insertFile.run(id, sha, file.bytes.byteLength, file.pages, key, null, 'fixture.pdf');
+			await insertFile(id, sha, file.bytes.byteLength, file.pages, key, null, 'fixture.pdf');
 		}
 		return id;
-	} finally {
-		db.close();
-	}
+	});
 }
 
 /** The id of the demo record whose current file was imported as `name` (e.g. `mkn-2019-01.pdf`). */
-export function idByFileName(dataDir: string, name: string): number {
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
-	try {
-		const row = db
-			.prepare(`select publication_id as id from files where original_name = ? and is_current = 1`)
-			.get(name) as { id: number } | undefined;
+export async function idByFileName(dataDir: string, name: string): Promise<number> {
+	return withLibraryDb(dataDir, async (db) => {
+		const row = await db.get<{ id: number }>(
+			`select publication_id as id from files where original_name = ? and is_current = 1`,
+			name
+		);
 		if (!row) throw new Error(`no demo record with file ${name}`);
 		return row.id;
-	} finally {
-		db.close();
-	}
+	});
 }
 
 /** The stored bytes of a publication's current file. */
-export function storedBytes(dataDir: string, publicationId: number): Buffer {
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
-	try {
-		const row = db
-			.prepare(`select storage_key from files where publication_id = ? and is_current = 1`)
-			.get(publicationId) as { storage_key: string };
+export async function storedBytes(dataDir: string, publicationId: number): Promise<Buffer> {
+	return withLibraryDb(dataDir, async (db) => {
+		const row = (await db.get<{ storage_key: string }>(
+			`select storage_key from files where publication_id = ? and is_current = 1`,
+			publicationId
+		))!;
 		return fs.readFileSync(path.join(dataDir, 'files', row.storage_key));
-	} finally {
-		db.close();
-	}
+	});
 }
 
 /** Counted usage events of a publication, by kind. */
-export function usageCount(
+export async function usageCount(
 	dataDir: string,
 	publicationId: number,
 	kind: 'view' | 'download'
-): number {
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
-	try {
-		const row = db
-			.prepare(`select count(*) as n from usage_events where publication_id = ? and kind = ?`)
-			.get(publicationId, kind) as { n: number };
-		return row.n;
-	} finally {
-		db.close();
-	}
+): Promise<number> {
+	return withLibraryDb(dataDir, async (db) => {
+		const row = (await db.get<{ n: number }>(
+			`select count(*) as n from usage_events where publication_id = ? and kind = ?`,
+			publicationId,
+			kind
+		))!;
+		return Number(row.n);
+	});
 }

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { withLibraryDb } from './db.ts';
 import { ROOT, TEST_DIR } from './env.ts';
 
 /** The official schemas (copied into the repository, imports local: no network). */
@@ -135,38 +136,31 @@ function decode(s: string): string {
 		.replace(/&amp;/g, '&');
 }
 
-/** Ids and titles of the records the anonymous public may not see (today, UTC). */
-export function hiddenRecords(dataDir: string): { id: number; title: string; why: string }[] {
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
-	try {
-		return db
-			.prepare(
-				`select id, title, access || '/' || status || coalesce('/embargo ' || embargo_until, '') why
-				 from publications
-				 where not (status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?))`
-			)
-			.all(new Date().toISOString().slice(0, 10)) as { id: number; title: string; why: string }[];
-	} finally {
-		db.close();
-	}
+/** Ids and titles of the records the anonymous public may not see (today, UTC), on either engine. */
+export async function hiddenRecords(
+	dataDir: string
+): Promise<{ id: number; title: string; why: string }[]> {
+	return withLibraryDb(dataDir, (db) =>
+		db.all(
+			`select id, title, access || '/' || status || coalesce('/embargo ' || embargo_until, '') why
+			 from publications
+			 where not (status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?))`,
+			new Date().toISOString().slice(0, 10)
+		)
+	);
 }
 
-/** Ids of the records the anonymous public may see (today, UTC), ascending. */
-export function publicIds(dataDir: string): number[] {
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
-	try {
-		return (
-			db
-				.prepare(
-					`select id from publications
-					 where status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?)
-					 order by id`
-				)
-				.all(new Date().toISOString().slice(0, 10)) as { id: number }[]
-		).map((r) => r.id);
-	} finally {
-		db.close();
-	}
+/** Ids of the records the anonymous public may see (today, UTC), ascending, on either engine. */
+export async function publicIds(dataDir: string): Promise<number[]> {
+	const rows = await withLibraryDb(dataDir, (db) =>
+		db.all<{ id: number }>(
+			`select id from publications
+			 where status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?)
+			 order by id`,
+			new Date().toISOString().slice(0, 10)
+		)
+	);
+	return rows.map((r) => r.id);
 }
 
 /**

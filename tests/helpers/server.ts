@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { databaseUrlOf } from './demo.ts';
 import { ROOT } from './env.ts';
 
 export interface RunningServer {
@@ -39,7 +40,9 @@ export function assertBuilt(): void {
 
 /**
  * Starts the real production server (`node scripts/start.js` → build/) on a free port over
- * the given data directory and waits until /healthz answers 200.
+ * the given data directory and waits until /healthz answers 200. A data directory made on
+ * PostgreSQL (`copyDemoData()`/`emptyLibrary()` in the `server-pg` project) gets its database's
+ * `DATABASE_URL`; `env` may still override it.
  */
 export async function startServer(
 	dataDir: string,
@@ -60,6 +63,7 @@ export async function startServer(
 			// One process unless a test (or TEST_WEB_CONCURRENCY) asks for more: tests read
 			// per-process state (metrics, the logs of one worker); page-cache.test.ts runs two.
 			WEB_CONCURRENCY: process.env.TEST_WEB_CONCURRENCY || '1',
+			DATABASE_URL: databaseUrlOf(dataDir) ?? '',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

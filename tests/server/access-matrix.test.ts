@@ -1,6 +1,5 @@
-import SQLite from 'better-sqlite3';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
@@ -34,27 +33,34 @@ const clients = {} as Record<Role, Client>;
 
 beforeAll(async () => {
 	const dataDir = copyDemoData();
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
-	const file = db
-		.prepare('select * from files where is_current = 1 order by id limit 1')
-		.get() as Record<string, unknown>;
+	const db = openLibraryDb(dataDir);
+	const file = (await db.get<Record<string, unknown>>(
+		'select * from files where is_current = 1 order by id limit 1'
+	))!;
 	for (const access of ACCESS) {
 		for (const state of STATES) {
 			const status = state === 'embargoed' ? 'published' : state;
 			const embargo = state === 'embargoed' ? '2099-01-01' : null;
-			const { lastInsertRowid } = db
-				.prepare(
-					`insert into publications (type, title, year, access, status, embargo_until) values ('report', ?, 2025, ?, ?, ?)`
-				)
-				.run(`Matriks akses ${access} ${state}`, access, status, embargo);
-			const id = Number(lastInsertRowid);
-			db.prepare(
-				`insert into files (publication_id, version, sha256, bytes, pages, has_text_layer, storage_key, thumbnail_key) values (?, 1, ?, ?, ?, 1, ?, ?)`
-			).run(id, file.sha256, file.bytes, file.pages, file.storage_key, file.thumbnail_key);
+			const { id } = (await db.get<{ id: number }>(
+				`insert into publications (type, title, year, access, status, embargo_until) values ('report', ?, 2025, ?, ?, ?) returning id`,
+				`Matriks akses ${access} ${state}`,
+				access,
+				status,
+				embargo
+			))!;
+			await db.run(
+				`insert into files (publication_id, version, sha256, bytes, pages, has_text_layer, storage_key, thumbnail_key) values (?, 1, ?, ?, ?, 1, ?, ?)`,
+				id,
+				file.sha256,
+				file.bytes,
+				file.pages,
+				file.storage_key,
+				file.thumbnail_key
+			);
 			fixtures.push({ id, access, state });
 		}
 	}
-	db.close();
+	await db.close();
 	server = await startServer(dataDir);
 	clients.anonymous = new Client(server.url);
 	for (const [role, user] of [

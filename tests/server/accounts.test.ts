@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadOnly } from '../helpers/db.ts';
-import { copyDemoData } from '../helpers/demo.ts';
+import { openLibraryDb } from '../helpers/db.ts';
+import { copyDemoData, libraryEnv } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, ROOT } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -18,14 +18,14 @@ afterAll(async () => {
 });
 
 const client = (headers: Record<string, string> = {}) => new Client(server.url, headers);
-function auditActions(): string[] {
-	const db = openReadOnly(server.dataDir);
+async function auditActions(): Promise<string[]> {
+	const db = openLibraryDb(server.dataDir);
 	try {
-		return (
-			db.prepare('select action from audit_log order by id').all() as { action: string }[]
-		).map((r) => r.action);
+		return ((await db.all('select action from audit_log order by id')) as { action: string }[]).map(
+			(r) => r.action
+		);
 	} finally {
-		db.close();
+		await db.close();
 	}
 }
 
@@ -56,7 +56,7 @@ describe('login and sessions', () => {
 		expect((await c.fetch('/api/v1/me')).status).toBe(401);
 		// The other session is untouched.
 		expect((await byEmail.fetch('/api/v1/me')).status).toBe(200);
-		const actions = auditActions();
+		const actions = await auditActions();
 		expect(actions).toContain('auth.login');
 		expect(actions).toContain('auth.logout');
 	});
@@ -66,9 +66,9 @@ describe('login and sessions', () => {
 		await c.login(EMPLOYEE_NIP, DEMO_PASSWORD);
 		const token = c.cookies.get('djkn_session')!;
 		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
-		const db = openReadOnly(server.dataDir);
-		const rows = db.prepare('select token_hash from sessions').all() as { token_hash: string }[];
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const rows = (await db.all('select token_hash from sessions')) as { token_hash: string }[];
+		await db.close();
 		expect(rows.some((r) => r.token_hash === token)).toBe(false);
 		expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
 	});
@@ -109,7 +109,7 @@ describe('login and sessions', () => {
 		// An unknown NIP locks the same way, so lockout does not reveal which NIPs exist.
 		for (let i = 0; i < 5; i++) await c.login('999999999999999999', 'nope-nope-nope');
 		expect((await c.login('999999999999999999', 'nope-nope-nope')).status).toBe(429);
-		const actions = auditActions();
+		const actions = await auditActions();
 		expect(actions).toContain('auth.login_failed');
 		expect(actions).toContain('auth.lockout');
 		expect(actions).toContain('auth.locked');
@@ -158,8 +158,6 @@ describe('login and sessions', () => {
 
 describe('password changes and logout everywhere', () => {
 	it('a password change ends every session; logout everywhere ends them all', async () => {
-		const db = openReadOnly(server.dataDir);
-		db.close();
 		const a = client();
 		const b = client();
 		await a.login('pegawai@perpustakaan.test', DEMO_PASSWORD);
@@ -185,7 +183,7 @@ describe('password changes and logout everywhere', () => {
 		expect(out.status).toBe(303);
 		expect((await a.fetch('/api/v1/me')).status).toBe(401);
 		expect((await b.fetch('/api/v1/me')).status).toBe(401);
-		expect(auditActions()).toContain('account.password_change');
+		expect(await auditActions()).toContain('account.password_change');
 	});
 });
 
@@ -221,7 +219,7 @@ describe('API tokens', () => {
 		expect((await emp.postJson('/api/v1/tokens', { name: 'mine' })).status).toBe(403);
 		const forged = new Client(server.url, { authorization: 'Bearer djkn_forged' });
 		expect((await forged.fetch('/api/v1/publications')).status).toBe(401);
-		const actions = auditActions();
+		const actions = await auditActions();
 		expect(actions).toContain('token.create');
 		expect(actions).toContain('token.revoke');
 	});
@@ -271,11 +269,11 @@ describe('account administration', () => {
 		expect((await (await rina.fetch('/api/v1/me')).json()).role).toBe('librarian');
 		expect((await rina.fetch('/staff', { headers: { accept: 'text/html' } })).status).toBe(200);
 
-		const db = openReadOnly(server.dataDir);
-		const { id } = db.prepare(`select id from users where nip = '200001012024011001'`).get() as {
+		const db = openLibraryDb(server.dataDir);
+		const { id } = (await db.get(`select id from users where nip = '200001012024011001'`)) as {
 			id: number;
 		};
-		db.close();
+		await db.close();
 		expect(
 			(
 				await admin.postForm(`/admin/accounts/${id}?/update`, {
@@ -294,7 +292,7 @@ describe('account administration', () => {
 
 		const reset = await admin.postForm(`/admin/accounts/${id}?/reactivate`, {});
 		expect(reset.status).toBe(200);
-		const actions = auditActions();
+		const actions = await auditActions();
 		for (const a of [
 			'account.create',
 			'account.role_change',
@@ -329,12 +327,16 @@ describe('account administration', () => {
 });
 
 describe('user CLI', () => {
-	it('creates the first admin from a password on stdin and refuses a malformed NIP', () => {
+	it('creates the first admin from a password on stdin and refuses a malformed NIP', async () => {
 		const dataDir = copyDemoData();
 		const run = (args: string[], input: string) =>
 			spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/user.ts', ...args], {
 				cwd: ROOT,
-				env: { ...process.env, DATA_DIR: dataDir, LANG: 'en_US.UTF-8' },
+				env: {
+					...process.env,
+					...libraryEnv(dataDir),
+					LANG: 'en_US.UTF-8'
+				},
 				input,
 				encoding: 'utf8'
 			});
@@ -355,11 +357,11 @@ describe('user CLI', () => {
 			'short\n'
 		);
 		expect(short.status).toBe(1);
-		const db = openReadOnly(dataDir);
-		const row = db
-			.prepare(`select role, password_hash from users where nip = '197001012000031001'`)
-			.get() as { role: string; password_hash: string };
-		db.close();
+		const db = openLibraryDb(dataDir);
+		const row = (await db.get(
+			`select role, password_hash from users where nip = '197001012000031001'`
+		)) as { role: string; password_hash: string };
+		await db.close();
 		expect(row.role).toBe('admin');
 		expect(row.password_hash).toMatch(/^scrypt\$/);
 	});

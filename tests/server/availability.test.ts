@@ -1,6 +1,5 @@
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { addPublication } from '../helpers/fixtures.ts';
@@ -35,39 +34,42 @@ type Avail = {
 	loanOnly: boolean;
 };
 
-function addItems(
+async function addItems(
 	dataDir: string,
 	publicationId: number,
 	items: { barcode: string; location: string; status?: string }[],
 	callNumber?: string
 ) {
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
+	const db = openLibraryDb(dataDir);
 	try {
 		if (callNumber)
-			db.prepare('update publications set call_number = ? where id = ?').run(
+			await db.run(
+				'update publications set call_number = ? where id = ?',
 				callNumber,
 				publicationId
 			);
 		for (const it of items)
-			db.prepare(
-				'insert into items (publication_id, barcode, location, status) values (?, ?, ?, ?)'
-			).run(publicationId, it.barcode, it.location, it.status ?? 'available');
+			await db.run(
+				'insert into items (publication_id, barcode, location, status) values (?, ?, ?, ?)',
+				publicationId,
+				it.barcode,
+				it.location,
+				it.status ?? 'available'
+			);
 	} finally {
-		db.close();
+		await db.close();
 	}
 }
 
 /** The two counters the caches key on, read straight from the database. */
-function versions(): { catalog: number; circulation: number } {
-	const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'), { readonly: true });
+async function versions(): Promise<{ catalog: number; circulation: number }> {
+	const db = openLibraryDb(server.dataDir);
 	try {
-		return db
-			.prepare(
-				'select (select version from catalog_version) catalog, (select version from circulation_version) circulation'
-			)
-			.get() as { catalog: number; circulation: number };
+		return (await db.get(
+			'select (select version from catalog_version) catalog, (select version from circulation_version) circulation'
+		)) as { catalog: number; circulation: number };
 	} finally {
-		db.close();
+		await db.close();
 	}
 }
 
@@ -90,10 +92,14 @@ async function login(who: string): Promise<Client> {
 beforeAll(async () => {
 	const dataDir = copyDemoData();
 	const file = { copyOf: 'mkn-2019-01.pdf' };
-	id.open = addPublication(dataDir, { title: `Lelang terbuka ${WORD}`, file });
-	id.onlineOnly = addPublication(dataDir, { title: `Baca saja ${WORD}`, downloadable: 0, file });
-	id.shelf = addPublication(dataDir, { title: `Buku rak ${WORD}`, file: null });
-	addItems(
+	id.open = await addPublication(dataDir, { title: `Lelang terbuka ${WORD}`, file });
+	id.onlineOnly = await addPublication(dataDir, {
+		title: `Baca saja ${WORD}`,
+		downloadable: 0,
+		file
+	});
+	id.shelf = await addPublication(dataDir, { title: `Buku rak ${WORD}`, file: null });
+	await addItems(
 		dataDir,
 		id.shelf,
 		[
@@ -102,23 +108,27 @@ beforeAll(async () => {
 		],
 		'336.1 KUA b'
 	);
-	id.recordOnly = addPublication(dataDir, { title: `Katalog saja ${WORD}`, file: null });
-	id.internal = addPublication(dataDir, { title: `Intern ${WORD}`, access: 'internal', file });
-	id.lendable = addPublication(dataDir, {
+	id.recordOnly = await addPublication(dataDir, { title: `Katalog saja ${WORD}`, file: null });
+	id.internal = await addPublication(dataDir, {
+		title: `Intern ${WORD}`,
+		access: 'internal',
+		file
+	});
+	id.lendable = await addPublication(dataDir, {
 		title: `Terbatas dipinjamkan ${WORD}`,
 		access: 'restricted',
 		digitalCopies: 2,
 		file
 	});
-	addItems(dataDir, id.lendable, [{ barcode: 'AV-0101', location: 'Ruang Arsip' }], 'R 1');
-	id.restricted = addPublication(dataDir, {
+	await addItems(dataDir, id.lendable, [{ barcode: 'AV-0101', location: 'Ruang Arsip' }], 'R 1');
+	id.restricted = await addPublication(dataDir, {
 		title: `Terbatas rahasia ${WORD}`,
 		access: 'restricted',
 		file: null
 	});
-	addItems(dataDir, id.restricted, [{ barcode: 'AV-0201', location: 'Brankas' }], 'R 2');
-	id.draft = addPublication(dataDir, { title: `Draf ${WORD}`, status: 'draft', file });
-	addItems(dataDir, id.draft, [{ barcode: 'AV-0301', location: 'Meja kerja' }]);
+	await addItems(dataDir, id.restricted, [{ barcode: 'AV-0201', location: 'Brankas' }], 'R 2');
+	id.draft = await addPublication(dataDir, { title: `Draf ${WORD}`, status: 'draft', file });
+	await addItems(dataDir, id.draft, [{ barcode: 'AV-0301', location: 'Meja kerja' }]);
 	server = await startServer(dataDir, { WEB_CONCURRENCY: '2' });
 	anon = new Client(server.url, { cookie: 'lang=en' });
 	emp = await login(EMPLOYEE_NIP);
@@ -315,12 +325,12 @@ describe('circulation moves the shelf state everywhere at once', () => {
 		const html = async () => (await anon.fetch(page, { headers: { accept: 'text/html' } })).text();
 		// Warm the shared cache of both workers.
 		for (let i = 0; i < 4; i++) expect(await html()).toContain('On the shelf: 2 of 2 available');
-		const before = versions();
+		const before = await versions();
 		const loan = await lib.postJson('/api/v1/loans', { barcode: 'AV-0001', nip: EMPLOYEE_NIP });
 		expect(loan.status).toBe(201);
 		// Circulation has its own counter (migration 0015): the catalog's — which keys search's
 		// record facts and OAI-PMH — stays; the circulation one moves, in the same transaction.
-		const after = versions();
+		const after = await versions();
 		expect(after.catalog).toBe(before.catalog);
 		expect(after.circulation).toBeGreaterThan(before.circulation);
 		const { id: loanId } = await loan.json();

@@ -426,7 +426,7 @@ describe('backup refusals', () => {
 
 	it('still writes the archive when a stored file is missing, lists it and exits 3', async () => {
 		const dataDir = copyDemoData();
-		addPublication(dataDir, { title: 'Berkas hilang', file: 'missing' });
+		await addPublication(dataDir, { title: 'Berkas hilang', file: 'missing' });
 		const out = path.join(emptyDataDir(), 'x.tar');
 		const r = await cli('backup', ['--out', out], { DATA_DIR: dataDir });
 		expect(r.status).toBe(3);

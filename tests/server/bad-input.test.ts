@@ -60,7 +60,7 @@ function send(c: Client, method: string, path: string, bad: BadBody): Promise<Re
 
 beforeAll(async () => {
 	server = await startServer(copyDemoData());
-	pub = addPublication(server.dataDir, { title: 'Masukan rusak', file: null });
+	pub = await addPublication(server.dataDir, { title: 'Masukan rusak', file: null });
 	lib = new Client(server.url);
 	expect((await lib.login('pustakawan@perpustakaan.test', DEMO_PASSWORD)).status).toBe(200);
 	admin = new Client(server.url);

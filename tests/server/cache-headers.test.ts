@@ -29,18 +29,21 @@ const vary = (res: Response) => (res.headers.get('vary') ?? '').toLowerCase();
 
 beforeAll(async () => {
 	const dataDir = copyDemoData();
-	openId = addPublication(dataDir, { title: 'Cache terbuka', file: { copyOf: 'mkn-2019-01.pdf' } });
-	lockedId = addPublication(dataDir, {
+	openId = await addPublication(dataDir, {
+		title: 'Cache terbuka',
+		file: { copyOf: 'mkn-2019-01.pdf' }
+	});
+	lockedId = await addPublication(dataDir, {
 		title: 'Cache baca saja',
 		downloadable: 0,
 		file: { copyOf: 'mkn-2019-01.pdf' }
 	});
-	draftId = addPublication(dataDir, {
+	draftId = await addPublication(dataDir, {
 		title: 'Cache draf',
 		status: 'draft',
 		file: { copyOf: 'mkn-2019-01.pdf' }
 	});
-	internalId = addPublication(dataDir, {
+	internalId = await addPublication(dataDir, {
 		title: 'Cache internal',
 		access: 'internal',
 		file: { copyOf: 'mkn-2019-01.pdf' }
@@ -74,7 +77,7 @@ describe('files', () => {
 	});
 
 	it('a record made internal is refused on the next revalidation, not served from cache', async () => {
-		const id = addPublication(server.dataDir, {
+		const id = await addPublication(server.dataDir, {
 			title: 'Cache jadi internal',
 			file: { copyOf: 'mkn-2019-01.pdf' }
 		});

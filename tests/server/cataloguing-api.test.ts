@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadOnly } from '../helpers/db.ts';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { CORPUS_DIR, DEMO_PASSWORD } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
@@ -26,16 +26,16 @@ afterAll(async () => {
 });
 
 /** Counts of everything an import could leave behind. */
-function footprint() {
-	const db = openReadOnly(server.dataDir);
-	const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+async function footprint() {
+	const db = openLibraryDb(server.dataDir);
+	const n = async (sql: string) => ((await db.get(sql)) as { n: number }).n;
 	const counts = {
-		publications: n('select count(*) n from publications'),
-		files: n('select count(*) n from files'),
-		pageTexts: n('select count(*) n from page_texts'),
-		subjects: n('select count(*) n from subjects')
+		publications: await n('select count(*) n from publications'),
+		files: await n('select count(*) n from files'),
+		pageTexts: await n('select count(*) n from page_texts'),
+		subjects: await n('select count(*) n from subjects')
 	};
-	db.close();
+	await db.close();
 	const walk = (dir: string): string[] =>
 		fs.existsSync(dir)
 			? fs
@@ -262,13 +262,13 @@ describe('POST /api/v1/publications', () => {
 	];
 	for (const [what, send, status, code] of cases) {
 		it(`refuses ${what} with ${status} and stores nothing`, async () => {
-			const before = footprint();
+			const before = await footprint();
 			const res = await send();
 			expect(res.status).toBe(status);
 			const body = await res.json();
 			expect(body.error.code.startsWith(code), JSON.stringify(body)).toBe(true);
 			expect(body.error.message.length).toBeGreaterThan(5);
-			expect(footprint()).toEqual(before);
+			expect(await footprint()).toEqual(before);
 		});
 	}
 
@@ -288,7 +288,7 @@ describe('POST /api/v1/publications', () => {
 		});
 		expect(first.status).toBe(201);
 		const { id } = await first.json();
-		const before = footprint();
+		const before = await footprint();
 		const again = await upload(corpus('debian/r-cran-pdftools--hello.pdf'), 'hello-lagi.pdf', {
 			title: 'Hello again'
 		});
@@ -296,7 +296,7 @@ describe('POST /api/v1/publications', () => {
 		const { error } = await again.json();
 		expect(error.code).toBe('duplicate_file');
 		expect(error.message).toContain(`#${id}`);
-		expect(footprint()).toEqual(before);
+		expect(await footprint()).toEqual(before);
 	});
 
 	it('is for librarians: employees get 403, anonymous callers 401', async () => {
@@ -341,13 +341,12 @@ describe('editing, withdrawing and replacing', () => {
 			type: 'report'
 		});
 		expect((await fetch(`${server.url}/api/v1/publications/${id}`)).status).toBe(200);
-		const db = openReadOnly(server.dataDir);
-		const row = db
-			.prepare(
-				`select before, after from audit_log where action = 'publication.update' and entity_id = ? order by id desc`
-			)
-			.get(String(id)) as { before: string; after: string };
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const row = (await db.get(
+			`select before, after from audit_log where action = 'publication.update' and entity_id = ? order by id desc`,
+			String(id)
+		)) as { before: string; after: string };
+		await db.close();
 		expect(JSON.parse(row.before)).toMatchObject({ title: 'Laporan Sementara', status: 'draft' });
 		expect(JSON.parse(row.after)).toMatchObject({ title: 'Laporan Akhir', status: 'published' });
 		const bad = await lib.fetch(`/api/v1/publications/${id}`, {
@@ -393,13 +392,12 @@ describe('editing, withdrawing and replacing', () => {
 		expect(pages).toBe(1);
 		const replaced = await lib.postForm(`/staff/publications/${id}?/replaceFile`, { uploadId });
 		expect(replaced.status).toBe(200);
-		const db = openReadOnly(server.dataDir);
-		const versions = db
-			.prepare(
-				'select version, is_current, storage_key from files where publication_id = ? order by version'
-			)
-			.all(id) as { version: number; is_current: number; storage_key: string }[];
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const versions = (await db.all(
+			'select version, is_current, storage_key from files where publication_id = ? order by version',
+			id
+		)) as { version: number; is_current: number; storage_key: string }[];
+		await db.close();
 		expect(versions.map((v) => [v.version, v.is_current])).toEqual([
 			[1, 0],
 			[2, 1]

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadOnly } from '../helpers/db.ts';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { addPublication } from '../helpers/fixtures.ts';
@@ -28,10 +27,9 @@ function advance(days: number) {
 	fs.writeFileSync(clockFile, new Date(Date.now() + days * 86_400_000).toISOString());
 }
 
+/** The library's database, on whichever engine this pass runs. */
 function sqlite() {
-	const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'));
-	db.pragma('busy_timeout = 5000');
-	return db;
+	return openLibraryDb(server.dataDir);
 }
 
 async function login(who: string, lang = 'en'): Promise<Client> {
@@ -48,7 +46,7 @@ beforeAll(async () => {
 	emp = await login(EMPLOYEE_NIP);
 	emp2 = await login(EMPLOYEE2_NIP);
 	// A record of its own (type report: 7-day loans, one renewal) with exactly the copies we add.
-	book = addPublication(server.dataDir, { title: 'Laporan sirkulasi', file: null });
+	book = await addPublication(server.dataDir, { title: 'Laporan sirkulasi', file: null });
 });
 afterAll(async () => {
 	await server?.stop();
@@ -146,11 +144,12 @@ describe('loans and holds', () => {
 		});
 		// Staff may renew anyone's loan, but the policy (one renewal for reports) still holds.
 		const db = sqlite();
-		db.prepare(`update holds set cancelled_at = ? where publication_id = ?`).run(
+		await db.run(
+			`update holds set cancelled_at = ? where publication_id = ?`,
 			new Date().toISOString(),
 			book
 		);
-		db.close();
+		await db.close();
 		const limit = await lib.postJson(`/api/v1/loans/${loanId}/renew`, {});
 		expect((await limit.json()).error).toEqual({
 			code: 'renewal_limit',
@@ -162,7 +161,7 @@ describe('loans and holds', () => {
 describe('holds queue over HTTP with the test clock', () => {
 	it('a return goes to the hold shelf; after the pickup deadline the copy is free again', async () => {
 		// A fresh record with exactly one copy, so the queue is deterministic.
-		const pub = addPublication(server.dataDir, { title: 'Buku antrean', file: null });
+		const pub = await addPublication(server.dataDir, { title: 'Buku antrean', file: null });
 		expect(
 			(await lib.postJson('/api/v1/items', { publicationId: pub, barcode: 'Q-0001' })).status
 		).toBe(201);
@@ -187,14 +186,14 @@ describe('holds queue over HTTP with the test clock', () => {
 		advance(10);
 		const after = await (await emp2.fetch('/api/v1/holds')).json();
 		expect(after.items).toEqual([]);
-		const db = openReadOnly(server.dataDir);
-		const h = db.prepare('select expired_at from holds where id = ?').get(holdBody.id) as {
+		const db = openLibraryDb(server.dataDir);
+		const h = (await db.get('select expired_at from holds where id = ?', holdBody.id)) as {
 			expired_at: string | null;
 		};
-		const item = db.prepare(`select status from items where barcode = 'Q-0001'`).get() as {
+		const item = (await db.get(`select status from items where barcode = 'Q-0001'`)) as {
 			status: string;
 		};
-		db.close();
+		await db.close();
 		expect(h.expired_at).toBeTruthy();
 		expect(item.status).toBe('available');
 		fs.rmSync(clockFile);
@@ -209,7 +208,7 @@ describe('holds queue over HTTP with the test clock', () => {
 	});
 
 	it('overdue loans show in the overdue list', async () => {
-		const pub = addPublication(server.dataDir, { title: 'Buku terlambat', file: null });
+		const pub = await addPublication(server.dataDir, { title: 'Buku terlambat', file: null });
 		await lib.postJson('/api/v1/items', { publicationId: pub, barcode: 'OD-0001' });
 		await lib.postJson('/api/v1/loans', { barcode: 'OD-0001', nip: EMPLOYEE2_NIP });
 		advance(40);
@@ -238,20 +237,23 @@ describe('digital lending', () => {
 	const racers: Client[] = [];
 
 	beforeAll(async () => {
-		pub = addPublication(server.dataDir, {
+		pub = await addPublication(server.dataDir, {
 			title: 'Kajian terbatas',
 			access: 'restricted',
 			file: null
 		});
 		// Twenty members sharing the demo password (hash copied from the demo employee).
 		const db = sqlite();
-		const insert = db.prepare(
-			`insert into users (nip, email, name, role, member_type, password_hash)
-			 select ?, ?, ?, 'employee', 'employee', password_hash from users where nip = ?`
-		);
 		for (let i = 0; i < 20; i++)
-			insert.run(`19950101202001${String(1000 + i)}`, `racer${i}@test`, `Racer ${i}`, EMPLOYEE_NIP);
-		db.close();
+			await db.run(
+				`insert into users (nip, email, name, role, member_type, password_hash)
+				 select ?, ?, ?, 'employee', 'employee', password_hash from users where nip = ?`,
+				`19950101202001${String(1000 + i)}`,
+				`racer${i}@test`,
+				`Racer ${i}`,
+				EMPLOYEE_NIP
+			);
+		await db.close();
 		for (let i = 0; i < 20; i++) racers.push(await login(`19950101202001${String(1000 + i)}`));
 	});
 
@@ -285,18 +287,16 @@ describe('digital lending', () => {
 			answers.filter((r) => r.status === 409).map(async (r) => (await r.json()).error.code)
 		);
 		expect(new Set(codes)).toEqual(new Set(['no_copies']));
-		const db = openReadOnly(server.dataDir);
-		const open = db
-			.prepare(
-				`select count(*) n from loans where publication_id = ? and kind = 'digital' and returned_at is null`
-			)
-			.get(pub) as { n: number };
-		const audit = db
-			.prepare(
-				`select count(*) n from audit_log where action = 'loan.digital_borrow' and after like ?`
-			)
-			.get(`%"publicationId":${pub},%`) as { n: number };
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const open = (await db.get(
+			`select count(*) n from loans where publication_id = ? and kind = 'digital' and returned_at is null`,
+			pub
+		)) as { n: number };
+		const audit = (await db.get(
+			`select count(*) n from audit_log where action = 'loan.digital_borrow' and after like ?`,
+			`%"publicationId":${pub},%`
+		)) as { n: number };
+		await db.close();
 		expect(open.n).toBe(1);
 		expect(audit.n).toBe(1);
 	});
@@ -329,7 +329,7 @@ describe('digital lending', () => {
 	});
 
 	it('the file opens through an active digital loan and nothing else', async () => {
-		const withFile = addPublication(server.dataDir, {
+		const withFile = await addPublication(server.dataDir, {
 			title: 'Kajian terbatas berkas',
 			access: 'restricted',
 			file: { copyOf: 'mkn-2019-01.pdf' }
@@ -374,10 +374,10 @@ describe('digital lending', () => {
 
 	it('refuses a deactivated member and keeps every loan row', async () => {
 		const db = sqlite();
-		db.prepare(`update users set active = 0 where nip = '199501012020011019'`).run();
-		expect(() => db.prepare('delete from loans').run()).toThrow(/never deleted/);
-		db.close();
-		const item = addPublication(server.dataDir, { title: 'Buku nonaktif', file: null });
+		await db.run(`update users set active = 0 where nip = '199501012020011019'`);
+		await expect(db.run('delete from loans')).rejects.toThrow(/never deleted/);
+		await db.close();
+		const item = await addPublication(server.dataDir, { title: 'Buku nonaktif', file: null });
 		await lib.postJson('/api/v1/items', { publicationId: item, barcode: 'IN-0001' });
 		const res = await lib.postJson('/api/v1/loans', {
 			barcode: 'IN-0001',

@@ -1,6 +1,5 @@
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { addPublication } from '../helpers/fixtures.ts';
@@ -53,9 +52,13 @@ const clients = {} as Record<Role, Client>;
 let other: Client;
 const fixtures: Fixture[] = [];
 
-function record(kind: string, access: Access, state: State): { id: number; title: string } {
+async function record(
+	kind: string,
+	access: Access,
+	state: State
+): Promise<{ id: number; title: string }> {
 	const title = `Bocor ${kind} ${access} ${state}`;
-	const id = addPublication(server.dataDir, {
+	const id = await addPublication(server.dataDir, {
 		title,
 		access: access === 'lendable' ? 'restricted' : access,
 		status: state === 'embargoed' ? 'published' : state,
@@ -71,22 +74,18 @@ function record(kind: string, access: Access, state: State): { id: number; title
  * triggers fire): a hold is placed while the member may see the record, which later becomes
  * hidden — a librarian cannot place a hold for a member on a record that member may not see.
  */
-function hideLater(id: number, title: string, access: Access, state: State): void {
-	const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'));
-	try {
-		db.prepare(
-			'update publications set title = ?, access = ?, status = ?, embargo_until = ?, digital_copies = ? where id = ?'
-		).run(
+async function hideLater(id: number, title: string, access: Access, state: State): Promise<void> {
+	await withLibraryDb(server.dataDir, (db) =>
+		db.run(
+			'update publications set title = ?, access = ?, status = ?, embargo_until = ?, digital_copies = ? where id = ?',
 			title,
 			access === 'lendable' ? 'restricted' : access,
 			state === 'embargoed' ? 'published' : state,
 			state === 'embargoed' ? '2099-01-01' : null,
 			access === 'lendable' ? 1 : 0,
 			id
-		);
-	} finally {
-		db.close();
-	}
+		)
+	);
 }
 
 async function ok(res: Promise<Response>, status: number): Promise<unknown> {
@@ -138,18 +137,18 @@ beforeAll(async () => {
 		(await ok(lib.postJson('/api/v1/loans', { barcode, nip }), 201)) as { id: number };
 	for (const access of ACCESS) {
 		for (const state of STATES) {
-			const probe = record('P', access, state);
+			const probe = await record('P', access, state);
 			const probeBarcode = await copy(probe.id);
 			await lend(probeBarcode, OTHER_NIP);
-			const lent = record('L', access, state);
+			const lent = await record('L', access, state);
 			await lend(await copy(lent.id), EMPLOYEE_NIP);
 			const back = await lend(await copy(lent.id), EMPLOYEE_NIP);
 			await ok(lib.postJson(`/api/v1/loans/${back.id}/return`, {}), 200);
-			const held = record('H', 'public', 'published');
+			const held = await record('H', 'public', 'published');
 			held.title = `Bocor H ${access} ${state}`;
 			await lend(await copy(held.id), OTHER_NIP);
 			await ok(lib.postJson('/api/v1/holds', { publicationId: held.id, nip: EMPLOYEE_NIP }), 201);
-			hideLater(held.id, held.title, access, state);
+			await hideLater(held.id, held.title, access, state);
 			fixtures.push({
 				access,
 				state,
@@ -333,7 +332,7 @@ describe("a member's lists show no hidden titles", () => {
 	it('a digital loan of a record that stopped being lendable keeps its title to itself', async () => {
 		const lib = clients.librarian;
 		const emp = clients.employee;
-		const { id } = record('D', 'lendable', 'published');
+		const { id } = await record('D', 'lendable', 'published');
 		const loan = (await ok(emp.postJson(`/api/v1/publications/${id}/borrow`, {}), 201)) as {
 			id: number;
 		};

@@ -46,7 +46,7 @@ beforeAll(async () => {
 	server = await startServer(dataDir, { FAKE_NOW_FILE: clockFile, ALLOW_FAKE_CLOCK: '1' });
 	lib = await login('pustakawan@perpustakaan.test');
 	emp = await login(EMPLOYEE_NIP);
-	book = addPublication(server.dataDir, { title: 'Laporan denda', file: null });
+	book = await addPublication(server.dataDir, { title: 'Laporan denda', file: null });
 	const item = await lib.postJson('/api/v1/items', { publicationId: book, barcode: 'FINE-0001' });
 	expect(item.status).toBe(201);
 });
@@ -218,7 +218,7 @@ describe('dashboard and settings page', () => {
 	});
 
 	it('a publication tells API callers how many digital copies it lends', async () => {
-		const restricted = addPublication(server.dataDir, {
+		const restricted = await addPublication(server.dataDir, {
 			title: 'Kajian terbatas',
 			access: 'restricted',
 			file: null

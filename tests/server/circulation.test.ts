@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/lib/server/db/index.ts';
+import { openDatabase, openPostgres, type Db } from '../../src/lib/server/db/index.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
 import * as items from '../../src/lib/server/circulation/items.ts';
 import * as loans from '../../src/lib/server/circulation/loans.ts';
@@ -10,15 +10,17 @@ import * as holds from '../../src/lib/server/circulation/holds.ts';
 import * as digital from '../../src/lib/server/circulation/digital.ts';
 import { dueDate, daysOverdue, localDate } from '../../src/lib/server/circulation/policies.ts';
 import { canReadContent } from '../../src/lib/server/access.ts';
-import { emptyDataDir } from '../helpers/demo.ts';
+import { databaseUrlOf, emptyLibrary } from '../helpers/demo.ts';
 import { ROOT } from '../helpers/env.ts';
 
 /**
- * Circulation rules against a real SQLite file: policies, the due-date calendar, renewals,
+ * Circulation rules against a real database — a SQLite file, or a PostgreSQL database in the
+ * `server-pg` pass: policies, the due-date calendar, renewals,
  * the FIFO holds queue with pickup deadlines (moved by the injectable clock), digital lending
  * with N concurrent copies — also under a race between separate processes — and the audit trail.
  */
 let db: Db;
+/** The SQLite file, or the PostgreSQL URL, the racing processes open. */
 let file: string;
 const staff = { id: 0, ip: '127.0.0.1' };
 const desk = { ...staff, staff: true };
@@ -59,8 +61,10 @@ let nipSeq = 100;
 const nextNip = () => `19900101201501${String(nipSeq++).padStart(4, '0')}`;
 
 beforeAll(async () => {
-	file = path.join(emptyDataDir(), 'perpustakaan.sqlite');
-	db = openDatabase(file);
+	const dir = emptyLibrary();
+	const url = databaseUrlOf(dir);
+	file = url ?? path.join(dir, 'perpustakaan.sqlite');
+	db = url ? openPostgres(url) : openDatabase(file);
 	await migrateToLatest(db);
 	staff.id = await user(nextNip(), 'staff', 'librarian');
 	for (const memberType of ['employee', 'staff']) {
@@ -157,7 +161,7 @@ describe('physical loans', () => {
 					due_at: MON.toISOString()
 				})
 				.execute()
-		).rejects.toThrow(/UNIQUE/);
+		).rejects.toThrow(/UNIQUE|unique constraint/);
 		const back = await loans.checkin(db, loan.id, staff, at(MON, 20));
 		expect(back.loan.returnedAt).toBe(at(MON, 20).toISOString());
 		expect(back.hold).toBeNull();

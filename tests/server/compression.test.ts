@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
-import { publicationId } from '../helpers/db.ts';
+import { publicationIdOf } from '../helpers/db.ts';
 import { Client } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
@@ -241,7 +241,7 @@ describe('cover renderings', () => {
 	});
 
 	it('answers a rendering of a cover the caller may not see like a missing one', async () => {
-		const internal = publicationId(
+		const internal = await publicationIdOf(
 			server.dataDir,
 			`access = 'internal' and status = 'published' and id in (select publication_id from files where is_current = 1 and thumbnail_key is not null)`
 		);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { addPublication } from '../helpers/fixtures.ts';
@@ -30,18 +30,17 @@ function at(iso: string) {
 	fs.writeFileSync(clockFile, iso);
 }
 
+/** The library's database, on whichever engine this pass runs. */
 function sqlite() {
-	const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'));
-	db.pragma('busy_timeout = 5000');
-	return db;
+	return openLibraryDb(server.dataDir);
 }
 
-function query<T>(sql: string, ...args: unknown[]): T[] {
+async function query<T>(sql: string, ...args: unknown[]): Promise<T[]> {
 	const db = sqlite();
 	try {
-		return db.prepare(sql).all(...args) as T[];
+		return (await db.all(sql, ...args)) as T[];
 	} finally {
-		db.close();
+		await db.close();
 	}
 }
 
@@ -75,8 +74,8 @@ beforeAll(async () => {
 	lib = await login('pustakawan@perpustakaan.test');
 	emp = await login(EMPLOYEE_NIP);
 	emp2 = await login(EMPLOYEE2_NIP);
-	libId = query<{ id: number }>(
-		`select id from users where email = 'pustakawan@perpustakaan.test'`
+	libId = (
+		await query<{ id: number }>(`select id from users where email = 'pustakawan@perpustakaan.test'`)
 	)[0].id;
 	// Reports: 7-day loans and, for this test, a fine of Rp 2.000 a day for employees.
 	const res = await lib.fetch('/api/v1/loan-policies', {
@@ -102,8 +101,8 @@ describe('holds placed at the desk', () => {
 	let book: number;
 	let hidden: number;
 	beforeAll(async () => {
-		book = addPublication(server.dataDir, { title: 'Laporan meja layanan', file: null });
-		hidden = addPublication(server.dataDir, {
+		book = await addPublication(server.dataDir, { title: 'Laporan meja layanan', file: null });
+		hidden = await addPublication(server.dataDir, {
 			title: 'Laporan rahasia meja',
 			access: 'restricted',
 			file: null
@@ -122,12 +121,14 @@ describe('holds placed at the desk', () => {
 		expect(res.status, await res.clone().text()).toBe(201);
 		const hold = await res.json();
 		expect(hold).toMatchObject({ publicationId: book, status: 'waiting', position: 1 });
-		const [audit] = query<{ actor_id: number; after: string }>(
+		const [audit] = await query<{ actor_id: number; after: string }>(
 			`select actor_id, after from audit_log where action = 'hold.place' and entity_id = ?`,
 			String(hold.id)
 		);
 		expect(audit.actor_id).toBe(libId);
-		const member = query<{ id: number }>(`select id from users where nip = ?`, EMPLOYEE_NIP)[0];
+		const member = (
+			await query<{ id: number }>(`select id from users where nip = ?`, EMPLOYEE_NIP)
+		)[0];
 		expect(JSON.parse(audit.after)).toMatchObject({ publicationId: book, userId: member.id });
 		// The member sees it as their own hold.
 		const mine = await (await emp.fetch('/api/v1/holds')).json();
@@ -142,7 +143,7 @@ describe('holds placed at the desk', () => {
 	});
 
 	it('refuses a record the member may not see, an unknown NIP, and members acting for others', async () => {
-		const before = query<{ n: number }>(`select count(*) as n from holds`)[0].n;
+		const before = (await query<{ n: number }>(`select count(*) as n from holds`))[0].n;
 		const res = await lib.postJson('/api/v1/holds', {
 			publicationId: hidden,
 			memberNip: EMPLOYEE_NIP
@@ -167,12 +168,15 @@ describe('holds placed at the desk', () => {
 		const own = await emp.postJson('/api/v1/holds', { publicationId: hidden });
 		expect(own.status).toBe(404);
 		expect((await own.json()).error.code).toBe('publication_not_found');
-		expect(query<{ n: number }>(`select count(*) as n from holds`)[0].n).toBe(before);
+		expect((await query<{ n: number }>(`select count(*) as n from holds`))[0].n).toBe(before);
 	});
 
 	it('the desk form places a hold by copy barcode and says so in the UI language', async () => {
 		const idLib = await login('pustakawan@perpustakaan.test', 'id');
-		const other = addPublication(server.dataDir, { title: 'Laporan antre kedua', file: null });
+		const other = await addPublication(server.dataDir, {
+			title: 'Laporan antre kedua',
+			file: null
+		});
 		await addCopy(other, 'DESK-0003');
 		await lend('DESK-0003', EMPLOYEE_NIP);
 		const res = await idLib.postForm(`/staff/circulation?nip=${EMPLOYEE2_NIP}&/deskHold`, {
@@ -192,8 +196,10 @@ describe('holds placed at the desk', () => {
 		expect(page).toContain('Laporan antre kedua');
 		expect(page).toContain('data-testid="desk-hold-form"');
 		// Back on time: the copy goes to the hold shelf for the member the desk placed it for.
-		const loanId = query<{ id: number }>(
-			`select l.id from loans l join items i on i.id = l.item_id where i.barcode = 'DESK-0003' and l.returned_at is null`
+		const loanId = (
+			await query<{ id: number }>(
+				`select l.id from loans l join items i on i.id = l.item_id where i.barcode = 'DESK-0003' and l.returned_at is null`
+			)
 		)[0].id;
 		const back = await lib.fetch(`/api/v1/loans/${loanId}/return`, { method: 'POST' });
 		expect((await back.json()).hold).toMatchObject({ memberName: expect.any(String) });
@@ -205,7 +211,7 @@ describe('fines', () => {
 	let fineId: number;
 	let amount: number;
 	beforeAll(async () => {
-		report = addPublication(server.dataDir, { title: 'Laporan denda', file: null });
+		report = await addPublication(server.dataDir, { title: 'Laporan denda', file: null });
 		await addCopy(report, 'FINE-0001');
 		await addCopy(report, 'FINE-0002');
 	});
@@ -241,7 +247,7 @@ describe('fines', () => {
 		});
 		expect((await blockedId.json()).error.message).toContain('melewati batas Rp 5.000');
 		expect(
-			query(
+			await query(
 				`select id from loans where item_id = (select id from items where barcode = 'FINE-0002')`
 			)
 		).toEqual([]);
@@ -268,7 +274,7 @@ describe('fines', () => {
 		fineId = after.fines[0].id;
 		amount = after.fines[0].amount;
 		// A later change of the policy does not rewrite an assessed fine.
-		const [assessed] = query<{ actor_id: number }>(
+		const [assessed] = await query<{ actor_id: number }>(
 			`select actor_id from audit_log where action = 'fine.assess' and entity_id = ?`,
 			String(fineId)
 		);
@@ -282,12 +288,17 @@ describe('fines', () => {
 	});
 
 	it('refuses bad settlements with a clear 400/404/409 and writes nothing', async () => {
-		const count = () =>
-			query<{ n: number }>(`select count(*) as n from fine_payments where fine_id = ?`, fineId)[0]
+		const count = async () =>
+			(
+				await query<{ n: number }>(
+					`select count(*) as n from fine_payments where fine_id = ?`,
+					fineId
+				)
+			)[0].n;
+		const audits = async () =>
+			(await query<{ n: number }>(`select count(*) as n from audit_log where entity = 'fine'`))[0]
 				.n;
-		const audits = () =>
-			query<{ n: number }>(`select count(*) as n from audit_log where entity = 'fine'`)[0].n;
-		const before = [count(), audits()];
+		const before = [await count(), await audits()];
 		const cases: [unknown, number, string, string][] = [
 			[{ kind: 'waived', amount: 1000 }, 400, 'reason_required', 'A waiver needs a reason.'],
 			[
@@ -352,7 +363,7 @@ describe('fines', () => {
 			reason: 'saya'
 		});
 		expect(self.status).toBe(403);
-		expect([count(), audits()]).toEqual(before);
+		expect([await count(), await audits()]).toEqual(before);
 	});
 
 	it('records a partial payment and a waiver (amount, reason, who, when; audited), which lifts the block', async () => {
@@ -391,7 +402,7 @@ describe('fines', () => {
 		});
 		expect(form.status).toBe(200);
 		expect(await form.text()).toContain('Pembebasan Rp 6.000 dicatat; sisa denda Rp 0.');
-		const rows = query<{ kind: string; amount: number; reason: string; recorded_by: number }>(
+		const rows = await query<{ kind: string; amount: number; reason: string; recorded_by: number }>(
 			`select kind, amount, reason, recorded_by from fine_payments where fine_id = ? order by id`,
 			fineId
 		);
@@ -399,7 +410,7 @@ describe('fines', () => {
 			{ kind: 'paid', amount: 2000, reason: null, recorded_by: libId },
 			{ kind: 'waived', amount: amount - 2000, reason: 'Banjir di Jakarta', recorded_by: libId }
 		]);
-		const audit = query<{ action: string; actor_id: number; after: string }>(
+		const audit = await query<{ action: string; actor_id: number; after: string }>(
 			`select action, actor_id, after from audit_log where entity = 'fine' and entity_id = ? and action in ('fine.pay', 'fine.waive') order by id`,
 			String(fineId)
 		);
@@ -428,10 +439,10 @@ describe('fines', () => {
 		// Fines history cannot be rewritten.
 		const db = sqlite();
 		try {
-			expect(() => db.prepare(`delete from fine_payments`).run()).toThrow(/never deleted/);
-			expect(() => db.prepare(`update fine_payments set amount = 1`).run()).toThrow(/append-only/);
+			await expect(db.run(`delete from fine_payments`)).rejects.toThrow(/never deleted/);
+			await expect(db.run(`update fine_payments set amount = 1`)).rejects.toThrow(/append-only/);
 		} finally {
-			db.close();
+			await db.close();
 		}
 	});
 
@@ -453,9 +464,11 @@ describe('fines', () => {
 		);
 		expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
 		expect(
-			query<{ n: number }>(
-				`select coalesce(sum(amount), 0) as n from fine_payments where fine_id = ?`,
-				fine.id
+			(
+				await query<{ n: number }>(
+					`select coalesce(sum(amount), 0) as n from fine_payments where fine_id = ?`,
+					fine.id
+				)
 			)[0].n
 		).toBe(fine.amount);
 	});
@@ -476,8 +489,8 @@ describe('configuration', () => {
 
 describe('batch labels', () => {
 	it('prints one sheet with a bwip-js Code 128 symbol for every barcode asked for, in order', async () => {
-		const a = addPublication(server.dataDir, { title: 'Laporan label A', file: null });
-		const b = addPublication(server.dataDir, { title: 'Laporan label B', file: null });
+		const a = await addPublication(server.dataDir, { title: 'Laporan label A', file: null });
+		const b = await addPublication(server.dataDir, { title: 'Laporan label B', file: null });
 		await addCopy(a, 'LBL-0001');
 		await addCopy(a, 'LBL-0002');
 		await addCopy(b, 'LBL-0003');

@@ -147,7 +147,7 @@ describe('db:copy round trip of the demo library', () => {
 	}, 90_000);
 
 	it('serves a record’s file from the round-tripped library byte for byte', async () => {
-		const id = idByFileName(original, 'mkn-2019-01.pdf');
+		const id = await idByFileName(original, 'mkn-2019-01.pdf');
 		const a = await startServer(original, { DATABASE_URL: '' });
 		servers.push(a);
 		const b = await startServer(roundTrip, { DATABASE_URL: '' });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, ROOT } from '../helpers/env.ts';
 import { addPublication, idByFileName, storedBytes, usageCount } from '../helpers/fixtures.ts';
@@ -37,11 +37,11 @@ let fileUrl: string;
 
 beforeAll(async () => {
 	dataDir = copyDemoData();
-	publicId = idByFileName(dataDir, 'mkn-2019-01.pdf');
-	bytes = storedBytes(dataDir, publicId);
+	publicId = await idByFileName(dataDir, 'mkn-2019-01.pdf');
+	bytes = await storedBytes(dataDir, publicId);
 	for (const access of ACCESS) {
 		for (const downloadable of [1, 0] as const) {
-			const id = addPublication(dataDir, {
+			const id = await addPublication(dataDir, {
 				title: `Matriks berkas ${access} ${downloadable}`,
 				access,
 				downloadable,
@@ -50,22 +50,22 @@ beforeAll(async () => {
 			matrix.push({ id, access, downloadable });
 		}
 	}
-	oddTitleId = addPublication(dataDir, {
+	oddTitleId = await addPublication(dataDir, {
 		title: 'Laporan "Aset" 2024/2025 \\ Ñusantara — naïve\r\n资产;=x',
 		file: { copyOf: 'mkn-2019-01.pdf' }
 	});
-	noFileId = addPublication(dataDir, { title: 'Koleksi fisik saja', file: null });
-	missingFileId = addPublication(dataDir, { title: 'Berkas hilang', file: 'missing' });
-	missingInternalId = addPublication(dataDir, {
+	noFileId = await addPublication(dataDir, { title: 'Koleksi fisik saja', file: null });
+	missingFileId = await addPublication(dataDir, { title: 'Berkas hilang', file: 'missing' });
+	missingInternalId = await addPublication(dataDir, {
 		title: 'Berkas internal hilang',
 		access: 'internal',
 		file: 'missing'
 	});
-	usageId = addPublication(dataDir, {
+	usageId = await addPublication(dataDir, {
 		title: 'Statistik pemakaian',
 		file: { copyOf: 'mkn-2019-01.pdf' }
 	});
-	usageLockedId = addPublication(dataDir, {
+	usageLockedId = await addPublication(dataDir, {
 		title: 'Statistik pemakaian terkunci',
 		downloadable: 0,
 		file: { copyOf: 'mkn-2019-01.pdf' }
@@ -182,7 +182,7 @@ describe('serving the file', () => {
 	});
 
 	it('HEAD answers the headers of GET without a body and counts nothing', async () => {
-		const before = usageCount(dataDir, publicId, 'download');
+		const before = await usageCount(dataDir, publicId, 'download');
 		const res = await clients.anonymous.fetch(`${fileUrl}?download=1`, { method: 'HEAD' });
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-length')).toBe(String(bytes.length));
@@ -195,7 +195,7 @@ describe('serving the file', () => {
 		});
 		expect(ranged.status).toBe(206);
 		expect(ranged.headers.get('content-range')).toBe(`bytes 0-9/${bytes.length}`);
-		expect(usageCount(dataDir, publicId, 'download')).toBe(before);
+		expect(await usageCount(dataDir, publicId, 'download')).toBe(before);
 	});
 
 	it('Content-Disposition is safe for titles with quotes, slashes, control and non-ASCII characters', async () => {
@@ -375,32 +375,36 @@ describe('usage counting', () => {
 		c.fetch(`/publications/${id}/read`, { headers: { accept: 'text/html', 'user-agent': ua } });
 
 	/** Moves every counted event of a publication back in time, as if `seconds` had passed. */
-	function age(id: number, seconds: number): void {
-		const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
+	async function age(id: number, seconds: number): Promise<void> {
+		const db = openLibraryDb(dataDir);
 		try {
-			const rows = db
-				.prepare('select id, at from usage_events where publication_id = ?')
-				.all(id) as { id: number; at: string }[];
-			const update = db.prepare('update usage_events set at = ? where id = ?');
+			const rows = (await db.all(
+				'select id, at from usage_events where publication_id = ?',
+				id
+			)) as { id: number; at: string }[];
 			for (const r of rows)
-				update.run(new Date(Date.parse(r.at) - seconds * 1000).toISOString(), r.id);
+				await db.run(
+					'update usage_events set at = ? where id = ?',
+					new Date(Date.parse(r.at) - seconds * 1000).toISOString(),
+					r.id
+				);
 		} finally {
-			db.close();
+			await db.close();
 		}
 	}
 
 	it('a view is counted once per visitor within 30 seconds, robots never', async () => {
 		const id = usageId;
-		expect(usageCount(dataDir, id, 'view')).toBe(0);
+		expect(await usageCount(dataDir, id, 'view')).toBe(0);
 		expect((await read(clients.anonymous, id)).status).toBe(200);
-		expect(usageCount(dataDir, id, 'view')).toBe(1);
+		expect(await usageCount(dataDir, id, 'view')).toBe(1);
 		// Reload and double click within 30 s: still one.
 		await Promise.all([read(clients.anonymous, id), read(clients.anonymous, id)]);
-		expect(usageCount(dataDir, id, 'view')).toBe(1);
+		expect(await usageCount(dataDir, id, 'view')).toBe(1);
 		// Range requests pdf.js makes while reading are not views.
 		await (await get(`/api/v1/publications/${id}/file`, { range: 'bytes=0-99' })).arrayBuffer();
 		await (await get(`/api/v1/publications/${id}/file`)).arrayBuffer();
-		expect(usageCount(dataDir, id, 'view')).toBe(1);
+		expect(await usageCount(dataDir, id, 'view')).toBe(1);
 		// Robots and tools are not readers.
 		for (const ua of [
 			'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
@@ -412,22 +416,22 @@ describe('usage counting', () => {
 		]) {
 			await read(new Client(server.url), id, ua);
 		}
-		expect(usageCount(dataDir, id, 'view')).toBe(1);
+		expect(await usageCount(dataDir, id, 'view')).toBe(1);
 		// Headless Chromium renders like a person's browser and is counted (see usage.ts).
 		await read(
 			new Client(server.url),
 			id,
 			'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0 Safari/537.36'
 		);
-		expect(usageCount(dataDir, id, 'view')).toBe(2);
+		expect(await usageCount(dataDir, id, 'view')).toBe(2);
 		// A logged-in member is another visitor.
 		await read(clients.employee, id);
-		expect(usageCount(dataDir, id, 'view')).toBe(3);
+		expect(await usageCount(dataDir, id, 'view')).toBe(3);
 		// After 30 seconds the same visitor counts again.
-		age(id, 31);
+		await age(id, 31);
 		await read(clients.anonymous, id);
 		await read(clients.employee, id);
-		expect(usageCount(dataDir, id, 'view')).toBe(5);
+		expect(await usageCount(dataDir, id, 'view')).toBe(5);
 		// The detail page shows the figure in the reader's language.
 		const detail = await (
 			await clients.anonymous.fetch(`/publications/${id}`, { headers: { accept: 'text/html' } })
@@ -439,21 +443,21 @@ describe('usage counting', () => {
 		const id = usageId;
 		const dl = (headers: Record<string, string> = {}) =>
 			get(`/api/v1/publications/${id}/file?download=1`, headers).then((r) => r.arrayBuffer());
-		expect(usageCount(dataDir, id, 'download')).toBe(0);
+		expect(await usageCount(dataDir, id, 'download')).toBe(0);
 		await dl();
 		await dl();
-		expect(usageCount(dataDir, id, 'download')).toBe(1);
+		expect(await usageCount(dataDir, id, 'download')).toBe(1);
 		// Resuming a download (a later range) is not another download; inline reading is none.
-		age(id, 31);
+		await age(id, 31);
 		await dl({ range: 'bytes=100-' });
 		await (await get(`/api/v1/publications/${id}/file`)).arrayBuffer();
-		expect(usageCount(dataDir, id, 'download')).toBe(0 + 1);
+		expect(await usageCount(dataDir, id, 'download')).toBe(0 + 1);
 		await dl({ range: 'bytes=0-' });
-		expect(usageCount(dataDir, id, 'download')).toBe(2);
+		expect(await usageCount(dataDir, id, 'download')).toBe(2);
 		// Refused downloads count nothing.
 		const locked = usageLockedId;
 		await (await get(`/api/v1/publications/${locked}/file?download=1`)).arrayBuffer();
-		expect(usageCount(dataDir, locked, 'download')).toBe(0);
+		expect(await usageCount(dataDir, locked, 'download')).toBe(0);
 		const en = await (
 			await new Client(server.url, { cookie: 'lang=en' }).fetch(`/publications/${id}`, {
 				headers: { accept: 'text/html' }
@@ -473,7 +477,7 @@ describe('usage counting', () => {
 		// Indistinguishable from an id that does not exist.
 		const none = await (await read(clients.anonymous, 999999)).text();
 		expect(none).toContain('data-testid="reader-login"');
-		expect(usageCount(dataDir, internal, 'view')).toBe(0);
+		expect(await usageCount(dataDir, internal, 'view')).toBe(0);
 		// A logged-in member who may not see it gets 404.
 		const restricted = matrix.find((f) => f.access === 'restricted')!.id;
 		expect((await read(clients.employee, restricted)).status).toBe(404);

@@ -1,7 +1,5 @@
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadOnly } from '../helpers/db.ts';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { addPublication } from '../helpers/fixtures.ts';
@@ -42,11 +40,14 @@ const html = (c: Client, p: string) => c.fetch(p, { headers: { accept: 'text/htm
 
 beforeAll(async () => {
 	const dataDir = copyDemoData();
-	book = addPublication(dataDir, { title: 'Pedoman Pengelolaan Barang Milik Negara', file: null });
-	other = addPublication(dataDir, { title: 'Laporan lain', file: null });
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
-	db.prepare('update publications set call_number = ? where id = ?').run(CALL_NUMBER, book);
-	db.close();
+	book = await addPublication(dataDir, {
+		title: 'Pedoman Pengelolaan Barang Milik Negara',
+		file: null
+	});
+	other = await addPublication(dataDir, { title: 'Laporan lain', file: null });
+	const db = openLibraryDb(dataDir);
+	await db.run('update publications set call_number = ? where id = ?', CALL_NUMBER, book);
+	await db.close();
 	server = await startServer(dataDir);
 	[lib, emp, emp2] = await Promise.all([
 		login('pustakawan@perpustakaan.test'),
@@ -110,13 +111,12 @@ describe('items API', () => {
 		const loan = await lib.postJson('/api/v1/loans', { barcode: 'ITM-0001', nip: EMPLOYEE_NIP });
 		expect(loan.status).toBe(201);
 
-		const db = openReadOnly(server.dataDir);
-		const rows = db
-			.prepare(
-				`select before, after from audit_log where action = 'item.update' and entity_id = ? order by id`
-			)
-			.all(String(id)) as { before: string; after: string }[];
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const rows = (await db.all(
+			`select before, after from audit_log where action = 'item.update' and entity_id = ? order by id`,
+			String(id)
+		)) as { before: string; after: string }[];
+		await db.close();
 		expect(rows.map((r) => [JSON.parse(r.before), JSON.parse(r.after)])).toEqual([
 			[
 				{ condition: 'baru', status: 'available' },
@@ -258,9 +258,9 @@ describe('staff copies page', () => {
 			copies: 'abc'
 		});
 		expect(bad.status).toBe(400);
-		const db = openReadOnly(server.dataDir);
-		const row = db.prepare('select digital_copies from publications where id = ?').get(book);
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const row = await db.get('select digital_copies from publications where id = ?', book);
+		await db.close();
 		expect(row).toEqual({ digital_copies: 2 });
 	});
 

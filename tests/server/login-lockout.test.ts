@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadOnly } from '../helpers/db.ts';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
@@ -23,18 +23,16 @@ afterAll(async () => {
 });
 
 /** How many attempts had their password checked and failed (each is audited once). */
-function verifiedFailures(): number {
-	const db = openReadOnly(server.dataDir);
+async function verifiedFailures(): Promise<number> {
+	const db = openLibraryDb(server.dataDir);
 	try {
 		return (
-			db
-				.prepare(`select count(*) as n from audit_log where action = 'auth.login_failed'`)
-				.get() as {
+			(await db.get(`select count(*) as n from audit_log where action = 'auth.login_failed'`)) as {
 				n: number;
 			}
 		).n;
 	} finally {
-		db.close();
+		await db.close();
 	}
 }
 
@@ -44,7 +42,7 @@ function from(ip: string): Client {
 
 describe('lockout under concurrency', () => {
 	it('20 simultaneous wrong passwords for one account: at most 5 are checked, the rest 429', async () => {
-		const before = verifiedFailures();
+		const before = await verifiedFailures();
 		const c = from('10.0.0.1');
 		const answers = await Promise.all(
 			Array.from({ length: 20 }, (_, i) => c.login(EMPLOYEE2_NIP, `wrong-password-${i}`))
@@ -54,14 +52,14 @@ describe('lockout under concurrency', () => {
 		const locked = statuses.filter((s) => s === 429).length;
 		expect(unauthorized + locked, statuses.join(' ')).toBe(20);
 		expect(unauthorized, statuses.join(' ')).toBeLessThanOrEqual(5);
-		expect(verifiedFailures() - before, statuses.join(' ')).toBeLessThanOrEqual(5);
+		expect((await verifiedFailures()) - before, statuses.join(' ')).toBeLessThanOrEqual(5);
 		// Locked: the right password is refused too, from this or any other address.
 		expect((await c.login(EMPLOYEE2_NIP, DEMO_PASSWORD)).status).toBe(429);
 		expect((await from('10.0.0.2').login(EMPLOYEE2_NIP, DEMO_PASSWORD)).status).toBe(429);
 	}, 60_000);
 
 	it('30 simultaneous wrong logins from one address: at most 20 are checked, then the address is locked', async () => {
-		const before = verifiedFailures();
+		const before = await verifiedFailures();
 		const c = from('10.0.0.3');
 		const answers = await Promise.all(
 			Array.from({ length: 30 }, (_, i) =>
@@ -70,7 +68,7 @@ describe('lockout under concurrency', () => {
 		);
 		const statuses = answers.map((r) => r.status);
 		expect(statuses.filter((s) => s === 401).length, statuses.join(' ')).toBeLessThanOrEqual(20);
-		expect(verifiedFailures() - before, statuses.join(' ')).toBeLessThanOrEqual(20);
+		expect((await verifiedFailures()) - before, statuses.join(' ')).toBeLessThanOrEqual(20);
 		expect(statuses.filter((s) => s === 429).length, statuses.join(' ')).toBeGreaterThanOrEqual(10);
 		// The address is locked even for a real account with the right password…
 		expect((await c.login(EMPLOYEE_NIP, DEMO_PASSWORD)).status).toBe(429);
@@ -81,7 +79,7 @@ describe('lockout under concurrency', () => {
 	it('the current-password check of a password change is counted the same way', async () => {
 		const c = from('10.0.0.5');
 		expect((await c.login('pustakawan@perpustakaan.test', DEMO_PASSWORD)).status).toBe(200);
-		const before = verifiedFailures();
+		const before = await verifiedFailures();
 		const answers = await Promise.all(
 			Array.from({ length: 12 }, (_, i) =>
 				c.postForm('/account/password', {
@@ -94,7 +92,7 @@ describe('lockout under concurrency', () => {
 		const statuses = answers.map((r) => r.status);
 		expect(statuses.filter((s) => s === 400).length, statuses.join(' ')).toBeLessThanOrEqual(5);
 		expect(statuses.filter((s) => s === 429).length, statuses.join(' ')).toBeGreaterThanOrEqual(7);
-		expect(verifiedFailures() - before, statuses.join(' ')).toBeLessThanOrEqual(5);
+		expect((await verifiedFailures()) - before, statuses.join(' ')).toBeLessThanOrEqual(5);
 		const locked = await answers.find((r) => r.status === 429)!.text();
 		expect(locked).toMatch(/Try again in \d+ minutes/);
 		// The right current password waits out the lock too, and so does a login.

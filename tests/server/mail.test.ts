@@ -77,7 +77,7 @@ async function login(who: string, lang = 'id'): Promise<Client> {
 
 /** A fresh report with one copy, lent to a member; returns the loan. */
 async function lend(title: string, barcode: string, nip: string) {
-	const pub = addPublication(dataDir, { title, file: null });
+	const pub = await addPublication(dataDir, { title, file: null });
 	expect((await lib.postJson('/api/v1/items', { publicationId: pub, barcode })).status).toBe(201);
 	const res = await lib.postJson('/api/v1/loans', { barcode, nip });
 	expect(res.status).toBe(201);

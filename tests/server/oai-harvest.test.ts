@@ -78,27 +78,27 @@ function expectValid(xml: string) {
 }
 
 /** A public record of the demo (not one of the added books), the n-th by id. */
-function demoPublic(n: number): number {
-	return publicIds(dataDir)[n];
+async function demoPublic(n: number): Promise<number> {
+	return (await publicIds(dataDir))[n];
 }
 
 describe('harvesting with HTTP::OAI::Harvester', () => {
 	let full: ReturnType<typeof harvest>;
 
-	it('a full harvest gets every public record, over two pages, and nothing else', () => {
+	it('a full harvest gets every public record, over two pages, and nothing else', async () => {
 		full = harvest(base(), { verb: 'ListRecords' });
-		const expected = publicIds(dataDir);
+		const expected = await publicIds(dataDir);
 		expect(expected.length).toBeGreaterThan(100 + 50);
 		expect(full.pages).toBe(2);
 		expect(full.records.map((r) => idOf(r.identifier)).sort((a, b) => a - b)).toEqual(expected);
 		expect(full.records.every((r) => r.status === 'active' && r.title.length > 0)).toBe(true);
-		for (const h of hiddenRecords(dataDir)) expect(full.raw, h.why).not.toContain(h.title);
+		for (const h of await hiddenRecords(dataDir)) expect(full.raw, h.why).not.toContain(h.title);
 	});
 
 	it('resumption tokens carry completeListSize, cursor and a 24-hour expiry; the last one is empty', async () => {
 		const first = await oai('verb=ListIdentifiers&metadataPrefix=oai_dc');
 		expectValid(first);
-		const total = publicIds(dataDir).length;
+		const total = (await publicIds(dataDir)).length;
 		expect(first.match(/<header>/g)?.length).toBe(100);
 		const t1 = attributes(first, 'resumptionToken')!;
 		expect(t1.completeListSize).toBe(String(total));
@@ -146,8 +146,8 @@ describe('harvesting with HTTP::OAI::Harvester', () => {
 
 	it('an incremental harvest from the last responseDate returns exactly the edit and the withdrawal', async () => {
 		const before = harvest(base(), { verb: 'ListIdentifiers' });
-		const edited = demoPublic(0);
-		const withdrawn = demoPublic(1);
+		const edited = await demoPublic(0);
+		const withdrawn = await demoPublic(1);
 		await api('PATCH', `/api/v1/publications/${edited}`, { title: 'Judul yang Diperbaiki' });
 		await api('POST', `/api/v1/publications/${withdrawn}/withdraw`, { reason: 'duplikat' });
 
@@ -181,15 +181,17 @@ describe('harvesting with HTTP::OAI::Harvester', () => {
 		// incremental harvest is empty (noRecordsMatch).
 		await new Promise((r) => setTimeout(r, 1100));
 		const quiet = harvest(base(), { verb: 'ListIdentifiers' }).responseDate;
-		await api('PATCH', `/api/v1/publications/${demoPublic(5)}`, { callNumber: '346.04 KEK k' });
+		await api('PATCH', `/api/v1/publications/${await demoPublic(5)}`, {
+			callNumber: '346.04 KEK k'
+		});
 		const again = harvest(base(), { verb: 'ListIdentifiers', from: quiet });
 		expect(again.records).toEqual([]);
 	});
 
 	it('records made internal or embargoed after being harvested become deletions, and their titles vanish', async () => {
 		const since = harvest(base(), { verb: 'ListIdentifiers' }).responseDate;
-		const internal = demoPublic(2);
-		const embargoed = demoPublic(3);
+		const internal = await demoPublic(2);
+		const embargoed = await demoPublic(3);
 		const titles = [internal, embargoed].map(
 			(id) => full.records.find((r) => idOf(r.identifier) === id)!.title.split(' | ')[0]
 		);
@@ -213,7 +215,7 @@ describe('harvesting with HTTP::OAI::Harvester', () => {
 			await oai('verb=ListSets')
 		].join('\n');
 		for (const t of titles) expect(everything).not.toContain(t);
-		for (const h of hiddenRecords(dataDir)) expect(everything, h.why).not.toContain(h.title);
+		for (const h of await hiddenRecords(dataDir)) expect(everything, h.why).not.toContain(h.title);
 
 		// Public again: back as a record, with a new datestamp.
 		const back = harvest(base(), { verb: 'ListIdentifiers' }).responseDate;
@@ -231,7 +233,7 @@ describe('harvesting with HTTP::OAI::Harvester', () => {
 		try {
 			const before = harvest(base(), { verb: 'ListIdentifiers' });
 			expect(before.responseDate).toBe(second.slice(0, 19) + 'Z');
-			const changed = demoPublic(4);
+			const changed = await demoPublic(4);
 			await api('PATCH', `/api/v1/publications/${changed}`, { subtitle: 'Edisi revisi' });
 			const inc = harvest(base(), { verb: 'ListIdentifiers', from: before.responseDate });
 			expect(inc.records.map((r) => idOf(r.identifier))).toContain(changed);

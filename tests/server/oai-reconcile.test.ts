@@ -50,7 +50,7 @@ describe('reconcile', () => {
 		expect(await Promise.all(runs)).toEqual([0, 0, 0]);
 		const a = await connect(dir);
 		const rows = await records(a);
-		expect(rows.map((r) => r.publication_id)).toEqual(publicIds(dir));
+		expect(rows.map((r) => r.publication_id)).toEqual(await publicIds(dir));
 		expect(rows.every((r) => r.deleted === 0)).toBe(true);
 		const state = Object.fromEntries(
 			(await a.selectFrom('oai_state').selectAll().execute()).map((r) => [r.key, r.value])
@@ -66,7 +66,7 @@ describe('reconcile', () => {
 	it('an embargo lifting at midnight UTC is noticed without any catalog write', async () => {
 		const dir = copyDemoData();
 		const db = await connect(dir);
-		const id = publicIds(dir)[0];
+		const id = (await publicIds(dir))[0];
 		const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 		await sql`update publications set embargo_until = ${tomorrow} where id = ${id}`.execute(db);
 		await reconcile(db, ORIGIN);
@@ -99,7 +99,7 @@ describe('reconcile', () => {
 	it('datestamps move forward: a change, a hiding and a return each get a later one', async () => {
 		const dir = copyDemoData();
 		const db = await connect(dir);
-		const id = publicIds(dir)[0];
+		const id = (await publicIds(dir))[0];
 		await reconcile(db, ORIGIN);
 		const at = async () => (await records(db)).find((r) => r.publication_id === id)!;
 		const first = await at();

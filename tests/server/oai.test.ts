@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyDemoData } from '../helpers/demo.ts';
-import { openReadOnly, publicationId } from '../helpers/db.ts';
+import { openLibraryDb, publicationIdOf } from '../helpers/db.ts';
 import {
 	OAI_DC_SCHEMA,
 	OAI_QDC_SCHEMA,
@@ -28,8 +28,8 @@ const bodies: string[] = [];
 beforeAll(async () => {
 	server = await startServer(copyDemoData());
 	host = new URL(server.url).hostname;
-	hidden = hiddenRecords(server.dataDir);
-	visible = publicIds(server.dataDir);
+	hidden = await hiddenRecords(server.dataDir);
+	visible = await publicIds(server.dataDir);
 });
 afterAll(async () => {
 	await server?.stop();
@@ -120,20 +120,23 @@ describe('OAI-PMH verbs, validated against the official schemas', () => {
 	});
 
 	it('GetRecord: the Dublin Core mapping of a public magazine issue with its PDF', async () => {
-		const db = openReadOnly(server.dataDir);
-		const row = db
-			.prepare(
-				`select p.id, p.title, p.language, s.title series from publications p join series s on s.id = p.series_id
+		const db = openLibraryDb(server.dataDir);
+		const row =
+			(await db.get(`select p.id, p.title, p.language, s.title series from publications p join series s on s.id = p.series_id
 				 join files f on f.publication_id = p.id and f.is_current = 1
-				 where p.status = 'published' and p.access = 'public' and p.embargo_until is null order by p.id limit 1`
-			)
-			.get() as { id: number; title: string; language: string; series: string };
+				 where p.status = 'published' and p.access = 'public' and p.embargo_until is null order by p.id limit 1`)) as {
+				id: number;
+				title: string;
+				language: string;
+				series: string;
+			};
 		const authors = (
-			db
-				.prepare(`select name from publication_authors where publication_id = ? order by position`)
-				.all(row.id) as { name: string }[]
+			(await db.all(
+				`select name from publication_authors where publication_id = ? order by position`,
+				row.id
+			)) as { name: string }[]
 		).map((a) => a.name);
-		db.close();
+		await db.close();
 		const dc = await oai(`verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:${host}:${row.id}`);
 		expectValid(dc);
 		expect(texts(dc, 'dc:title')[0]).toBe(row.title);
@@ -166,10 +169,26 @@ describe('OAI-PMH verbs, validated against the official schemas', () => {
 	it('GetRecord of a regulation carries its JDIHN facts: kind, enactment, status and revocations', async () => {
 		// Demo: PMK 213/PMK.06/2020 revokes PMK 27/PMK.06/2016 (both public); PMK 111/PMK.06/2016
 		// revokes PMK 96/PMK.06/2007, which is withdrawn and must not be named.
-		const revoked = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 27/PMK.06/2016');
-		const revoking = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 213/PMK.06/2020');
-		const withdrawn = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 96/PMK.06/2007');
-		const other = publicationId(server.dataDir, 'regulation_number = ?', 'PMK 111/PMK.06/2016');
+		const revoked = await publicationIdOf(
+			server.dataDir,
+			'regulation_number = ?',
+			'PMK 27/PMK.06/2016'
+		);
+		const revoking = await publicationIdOf(
+			server.dataDir,
+			'regulation_number = ?',
+			'PMK 213/PMK.06/2020'
+		);
+		const withdrawn = await publicationIdOf(
+			server.dataDir,
+			'regulation_number = ?',
+			'PMK 96/PMK.06/2007'
+		);
+		const other = await publicationIdOf(
+			server.dataDir,
+			'regulation_number = ?',
+			'PMK 111/PMK.06/2016'
+		);
 
 		const qdc = await oai(
 			`verb=GetRecord&metadataPrefix=oai_qdc&identifier=oai:${host}:${revoked}`
@@ -195,20 +214,22 @@ describe('OAI-PMH verbs, validated against the official schemas', () => {
 	});
 
 	it('sets select by type, series, year and parent set', async () => {
-		const db = openReadOnly(server.dataDir);
+		const db = openLibraryDb(server.dataDir);
 		const today = new Date().toISOString().slice(0, 10);
 		const where = `status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= '${today}')`;
-		const q = (sql: string) =>
-			(db.prepare(sql).all() as { id: number }[]).map((r) => r.id).sort((a, b) => a - b);
-		const magazines = q(
+		const q = async (sql: string) =>
+			((await db.all(sql)) as { id: number }[]).map((r) => r.id).sort((a, b) => a - b);
+		const magazines = await q(
 			`select p.id from publications p join series s on s.id = p.series_id where s.slug = 'media-kekayaan-negara' and ${where}`
 		);
-		const regulations = q(`select id from publications where type = 'regulation' and ${where}`);
-		const { year } = db
-			.prepare(`select year from publications where ${where} and year is not null limit 1`)
-			.get() as { year: number };
-		const ofYear = q(`select id from publications where year = ${year} and ${where}`);
-		db.close();
+		const regulations = await q(
+			`select id from publications where type = 'regulation' and ${where}`
+		);
+		const { year } = (await db.get(
+			`select year from publications where ${where} and year is not null limit 1`
+		)) as { year: number };
+		const ofYear = await q(`select id from publications where year = ${year} and ${where}`);
+		await db.close();
 		const sorted = (xml: string) => ids(xml).sort((a, b) => a - b);
 		expect(magazines.length).toBeGreaterThan(0);
 		const series = await oai(

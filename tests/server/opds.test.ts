@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { create } from 'xmlbuilder2';
+import { openLibraryDb } from '../helpers/db.ts';
 import { copyDemoData } from '../helpers/demo.ts';
 import { DEMO_PASSWORD } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
@@ -39,43 +38,37 @@ let seriesSlug = '';
 
 beforeAll(async () => {
 	const dataDir = copyDemoData();
-	const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'));
+	const db = openLibraryDb(dataDir);
 	// A public record switched to "read online only", and a public one put under embargo: the
 	// first must appear without an acquisition link (OPDS 1.2) or not at all (OPDS 2.0), the
 	// second nowhere.
 	readOnlyId = (
-		db
-			.prepare(
-				`select id from publications where access = 'public' and status = 'published' and type = 'book' order by id limit 1`
-			)
-			.get() as { id: number }
+		(await db.get(
+			`select id from publications where access = 'public' and status = 'published' and type = 'book' order by id limit 1`
+		)) as { id: number }
 	).id;
-	db.prepare('update publications set downloadable = 0 where id = ?').run(readOnlyId);
+	await db.run('update publications set downloadable = 0 where id = ?', readOnlyId);
 	embargoedId = (
-		db
-			.prepare(
-				`select id from publications where access = 'public' and status = 'published' and type = 'report' order by id desc limit 1`
-			)
-			.get() as { id: number }
+		(await db.get(
+			`select id from publications where access = 'public' and status = 'published' and type = 'report' order by id desc limit 1`
+		)) as { id: number }
 	).id;
-	db.prepare(`update publications set embargo_until = '2999-01-01' where id = ?`).run(embargoedId);
+	await db.run(`update publications set embargo_until = '2999-01-01' where id = ?`, embargoedId);
 	const today = new Date().toISOString().slice(0, 10);
 	publicIds = (
-		db
-			.prepare(
-				`select id from publications where status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?) order by id`
-			)
-			.all(today) as { id: number }[]
+		(await db.all(
+			`select id from publications where status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?) order by id`,
+			today
+		)) as { id: number }[]
 	).map((r) => r.id);
-	hidden = db
-		.prepare(
-			`select id, title, access || '/' || status || coalesce('/embargo ' || embargo_until, '') why from publications
-			 where not (status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?))`
-		)
-		.all(today) as { id: number; title: string; why: string }[];
-	seriesSlug = (db.prepare('select slug from series order by id limit 1').get() as { slug: string })
+	hidden = (await db.all(
+		`select id, title, access || '/' || status || coalesce('/embargo ' || embargo_until, '') why from publications
+			 where not (status = 'published' and access = 'public' and (embargo_until is null or embargo_until <= ?))`,
+		today
+	)) as { id: number; title: string; why: string }[];
+	seriesSlug = ((await db.get('select slug from series order by id limit 1')) as { slug: string })
 		.slug;
-	db.close();
+	await db.close();
 	server = await startServer(dataDir, {
 		OPDS_PAGE_SIZE: String(PAGE),
 		SITEMAP_PAGE_SIZE: String(SITEMAP_PAGE)
@@ -189,17 +182,16 @@ describe('OPDS 1.2 (Atom)', () => {
 	});
 
 	it('an entry carries the record: authors, updated, language, issued, summary, subjects, cover, detail page, PDF', async () => {
-		const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'), { readonly: true });
+		const db = openLibraryDb(server.dataDir);
 		const entries = [...seen.entries()]
 			.filter(([u]) => u.includes('/opds/new'))
 			.flatMap(([, b]) => kids(xml(b), ATOM, 'entry'));
 		for (const e of entries) {
 			const id = idOf(text(e, ATOM, 'id')!);
-			const row = db
-				.prepare(
-					`select title, subtitle, updated_at, language, published_date, abstract, downloadable from publications where id = ?`
-				)
-				.get(id) as Record<string, string | number | null>;
+			const row = (await db.get(
+				`select title, subtitle, updated_at, language, published_date, abstract, downloadable from publications where id = ?`,
+				id
+			)) as Record<string, string | number | null>;
 			expect(text(e, ATOM, 'title')).toBe(
 				row.subtitle ? `${row.title}: ${row.subtitle}` : row.title
 			);
@@ -208,19 +200,17 @@ describe('OPDS 1.2 (Atom)', () => {
 			if (row.published_date) expect(text(e, DC, 'issued')).toBe(row.published_date);
 			if (row.abstract) expect(text(e, ATOM, 'summary')).toBe(row.abstract);
 			const authors = (
-				db
-					.prepare(
-						'select name from publication_authors where publication_id = ? order by position'
-					)
-					.all(id) as { name: string }[]
+				(await db.all(
+					'select name from publication_authors where publication_id = ? order by position',
+					id
+				)) as { name: string }[]
 			).map((a) => a.name);
 			expect(kids(e, ATOM, 'author').map((a) => text(a, ATOM, 'name'))).toEqual(authors);
 			const subjects = (
-				db
-					.prepare(
-						'select s.name from publication_subjects ps join subjects s on s.id = ps.subject_id where ps.publication_id = ? order by ps.position'
-					)
-					.all(id) as { name: string }[]
+				(await db.all(
+					'select s.name from publication_subjects ps join subjects s on s.id = ps.subject_id where ps.publication_id = ? order by ps.position',
+					id
+				)) as { name: string }[]
 			).map((s) => s.name);
 			expect(
 				kids(e, ATOM, 'category')
@@ -244,7 +234,7 @@ describe('OPDS 1.2 (Atom)', () => {
 					type: 'application/pdf'
 				});
 		}
-		db.close();
+		await db.close();
 		expect(entries.some((e) => idOf(text(e, ATOM, 'id')!) === readOnlyId)).toBe(true);
 		// The links work for an anonymous reader: the PDF downloads, the cover is an image.
 		const first = entries.find((e) => link(e, ACQ))!;
@@ -278,22 +268,21 @@ describe('OPDS 1.2 (Atom)', () => {
 			}
 			if (nav === '/opds/types') expect(total).toBe(publicIds.length);
 		}
-		const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'), { readonly: true });
+		const db = openLibraryDb(server.dataDir);
 		const inSeries = new Set(
 			(
-				db
-					.prepare(
-						'select p.id from publications p join series s on s.id = p.series_id where s.slug = ?'
-					)
-					.all(seriesSlug) as { id: number }[]
+				(await db.all(
+					'select p.id from publications p join series s on s.id = p.series_id where s.slug = ?',
+					seriesSlug
+				)) as { id: number }[]
 			).map((r) => r.id)
 		);
 		const books = new Set(
-			(db.prepare(`select id from publications where type = 'book'`).all() as { id: number }[]).map(
+			((await db.all(`select id from publications where type = 'book'`)) as { id: number }[]).map(
 				(r) => r.id
 			)
 		);
-		db.close();
+		await db.close();
 		const ids = (url: string) =>
 			[...seen.entries()]
 				.filter(([u]) => u.startsWith(url))
@@ -307,11 +296,11 @@ describe('OPDS 1.2 (Atom)', () => {
 	});
 
 	it('a regulation entry names its number and its legal force (a revoked PMK says so)', async () => {
-		const db = new SQLite(path.join(server.dataDir, 'perpustakaan.sqlite'), { readonly: true });
-		const { id } = db
-			.prepare(`select id from publications where regulation_number = 'PMK 27/PMK.06/2016'`)
-			.get() as { id: number };
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const { id } = (await db.get(
+			`select id from publications where regulation_number = 'PMK 27/PMK.06/2016'`
+		)) as { id: number };
+		await db.close();
 		const pages = await allPages(`${server.url}/opds/types/regulation`);
 		for (const p of pages) docs[p.url] = p.body;
 		const entry = pages

@@ -123,7 +123,7 @@ describe('/metrics', () => {
 		expect((await anon.fetch('/catalog')).status).toBe(200);
 		expect((await anon.fetch('/publications/987654')).status).toBe(404);
 		// A checkout, and two uploads: one accepted, one refused.
-		const book = addPublication(server.dataDir, { title: 'Laporan metrik', file: null });
+		const book = await addPublication(server.dataDir, { title: 'Laporan metrik', file: null });
 		expect(
 			(await lib.postJson('/api/v1/items', { publicationId: book, barcode: 'MET-1' })).status
 		).toBe(201);

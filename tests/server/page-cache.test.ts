@@ -129,7 +129,7 @@ describe('page cache in a two-worker server', () => {
 
 	it("never serves an employee's page to the public, nor the public's page to an employee", async () => {
 		const title = 'Cache Rahasia Tungsten';
-		const id = addPublication(server.dataDir, {
+		const id = await addPublication(server.dataDir, {
 			title,
 			access: 'internal',
 			file: { copyOf: 'mkn-2019-01.pdf' }
@@ -175,7 +175,7 @@ describe('page cache in a two-worker server', () => {
 			expect(again.status).toBe(304);
 			expect(again.body).toBe('');
 		}
-		addPublication(server.dataDir, { title: 'Cache Baru Sesudah ETag', file: null });
+		await addPublication(server.dataDir, { title: 'Cache Baru Sesudah ETag', file: null });
 		const after = await get('/catalog?type=report', { 'if-none-match': etag });
 		expect(after.status).toBe(200);
 		expect(after.headers.etag).not.toBe(etag);
@@ -193,7 +193,7 @@ describe('page cache in a two-worker server', () => {
 
 	it('shows an embargoed record to the public on its date, by the server clock', async () => {
 		const title = 'Cache Embargo Iridium';
-		addPublication(server.dataDir, { title, embargoUntil: '2026-06-03', file: null });
+		await addPublication(server.dataDir, { title, embargoUntil: '2026-06-03', file: null });
 		for (const a of await anonymous(['/catalog?q=Iridium', '/api/v1/publications?q=Iridium']))
 			expect(a.body).not.toContain(title);
 		setClock('2026-06-02T23:59:00Z');

@@ -9,8 +9,8 @@ import {
 	terms as analyse
 } from '../../src/lib/server/search/analyze.js';
 import { SYNONYM_GROUPS } from '../../src/lib/server/search/synonyms.ts';
-import { openReadOnly } from '../helpers/db.ts';
-import { copyDemoData } from '../helpers/demo.ts';
+import { openLibraryDb } from '../helpers/db.ts';
+import { copyDemoData, libraryEnv } from '../helpers/demo.ts';
 import { CORPUS_DIR, DEMO_PASSWORD } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -48,21 +48,22 @@ function oneEdit(a: string, b: string): boolean {
  * What the public may see, straight from the database text (not from either index): per record,
  * the stems of every descriptive field, the abstract and the current file's pages.
  */
-function publicStems(dataDir: string): Map<number, Set<string>> {
-	const db = openReadOnly(dataDir);
+async function publicStems(dataDir: string): Promise<Map<number, Set<string>>> {
+	const db = openLibraryDb(dataDir);
+	// SQLite's group_concat is PostgreSQL's string_agg (the order does not matter: a set of stems).
+	const concat = db.engine === 'postgres' ? 'string_agg' : 'group_concat';
 	try {
 		const today = new Date().toISOString().slice(0, 10);
-		const rows = db
-			.prepare(
-				`select p.id, p.language, p.title, p.subtitle, p.publisher, p.place, p.edition, p.abstract,
+		const rows = (await db.all(
+			`select p.id, p.language, p.title, p.subtitle, p.publisher, p.place, p.edition, p.abstract,
 				        p.call_number, p.isbn, p.issn, p.regulation_number, s.title as series,
-				        (select group_concat(name, ' ') from publication_authors a where a.publication_id = p.id) as authors,
-				        (select group_concat(x.name, ' ') from publication_subjects ps join subjects x on x.id = ps.subject_id where ps.publication_id = p.id) as subjects,
-				        (select group_concat(t.text, ' ') from files f join page_texts t on t.file_id = f.id where f.publication_id = p.id and f.is_current = 1) as body
+				        (select ${concat}(name, ' ') from publication_authors a where a.publication_id = p.id) as authors,
+				        (select ${concat}(x.name, ' ') from publication_subjects ps join subjects x on x.id = ps.subject_id where ps.publication_id = p.id) as subjects,
+				        (select ${concat}(t.text, ' ') from files f join page_texts t on t.file_id = f.id where f.publication_id = p.id and f.is_current = 1) as body
 				 from publications p left join series s on s.id = p.series_id
-				 where p.status = 'published' and p.access = 'public' and (p.embargo_until is null or p.embargo_until <= ?)`
-			)
-			.all(today) as Record<string, string | null>[];
+				 where p.status = 'published' and p.access = 'public' and (p.embargo_until is null or p.embargo_until <= ?)`,
+			today
+		)) as Record<string, string | null>[];
 		const out = new Map<number, Set<string>>();
 		for (const r of rows) {
 			const lang = r.language!;
@@ -87,7 +88,7 @@ function publicStems(dataDir: string): Map<number, Set<string>> {
 		}
 		return out;
 	} finally {
-		db.close();
+		await db.close();
 	}
 }
 
@@ -164,13 +165,12 @@ describe('audience', () => {
 		).text();
 		// The page echoes the query, and nothing else: no hit, no title of the internal record.
 		expect(page).not.toContain('data-testid="search-hit"');
-		const db = openReadOnly(server.dataDir);
-		const { title } = db
-			.prepare(
-				`select p.title from publications p join files f on f.publication_id = p.id join page_texts t on t.file_id = f.id where t.text like ?`
-			)
-			.get(`%${RARE}%`) as { title: string };
-		db.close();
+		const db = openLibraryDb(server.dataDir);
+		const { title } = (await db.get(
+			`select p.title from publications p join files f on f.publication_id = p.id join page_texts t on t.file_id = f.id where t.text like ?`,
+			`%${RARE}%`
+		)) as { title: string };
+		await db.close();
 		expect(page).not.toContain(title);
 	});
 
@@ -203,7 +203,7 @@ describe('audience', () => {
 
 describe('meaningful totals', () => {
 	it('counts the records matching every word, not every record matching one', async () => {
-		const records = publicStems(server.dataDir);
+		const records = await publicStems(server.dataDir);
 		for (const q of ['keuangan negara', 'barang milik negara', 'lelang piutang']) {
 			const expected = matchingEveryWord(records, q);
 			const some = [...records.values()].filter((s) => q.split(' ').some((w) => hasWord(s, w)));
@@ -219,7 +219,7 @@ describe('meaningful totals', () => {
 	});
 
 	it('falls back to records matching some of the words, and says so', async () => {
-		const records = publicStems(server.dataDir);
+		const records = await publicStems(server.dataDir);
 		const q = 'kalibrasi piutang';
 		expect(matchingEveryWord(records, q)).toEqual([]);
 		const some = [...records].filter(([, s]) => hasWord(s, 'kalibrasi') || hasWord(s, 'piutang'));
@@ -252,7 +252,14 @@ describe('every descriptive field is findable', () => {
 		await promisify(execFile)(
 			process.execPath,
 			['node_modules/tsx/dist/cli.mjs', 'scripts/import.ts', '--slims', file],
-			{ env: { ...process.env, DATA_DIR: server.dataDir, LANG: 'id_ID.UTF-8', LOG_LEVEL: 'warn' } }
+			{
+				env: {
+					...process.env,
+					...libraryEnv(server.dataDir),
+					LANG: 'id_ID.UTF-8',
+					LOG_LEVEL: 'warn'
+				}
+			}
 		);
 		const title = 'Pedoman Inventarisasi Gudang';
 		const found = async (params: Record<string, string>) =>
@@ -330,22 +337,22 @@ describe('relevance on real text', () => {
 	it('reports the pages where the word is, from the page index', async () => {
 		const r = await search(anon, { q: 'kalibrasi' });
 		expect(r.total).toBeGreaterThan(0);
-		const db = openReadOnly(server.dataDir);
+		const db = openLibraryDb(server.dataDir);
 		try {
 			for (const hit of r.hits) {
-				const pages = db
-					.prepare(
+				const pages = (
+					await db.all(
 						`select t.page from page_texts t join files f on f.id = t.file_id
 						 where f.publication_id = ? and f.is_current = 1 and lower(t.text) like '%kalibrasi%'
-						 order by t.page`
+						 order by t.page`,
+						hit.id
 					)
-					.all(hit.id)
-					.map((x) => (x as { page: number }).page);
+				).map((x) => (x as { page: number }).page);
 				expect(hit.pages).toEqual(pages);
 				if (pages.length) expect(hit.snippet).toContain('<mark>kalibrasi</mark>');
 			}
 		} finally {
-			db.close();
+			await db.close();
 		}
 	});
 

@@ -108,7 +108,7 @@ describe('SIGTERM', () => {
 		let server = await start(dataDir, { SHUTDOWN_TIMEOUT: '60' });
 		const lib = new Client(server.url);
 		expect((await lib.login('pustakawan@perpustakaan.test', DEMO_PASSWORD)).status).toBe(200);
-		const book = addPublication(dataDir, { title: 'Laporan penghentian', file: null });
+		const book = await addPublication(dataDir, { title: 'Laporan penghentian', file: null });
 		const barcodes = Array.from({ length: 16 }, (_, i) => `STOP-${String(i + 1).padStart(2, '0')}`);
 		for (const barcode of barcodes)
 			expect((await lib.postJson('/api/v1/items', { publicationId: book, barcode })).status).toBe(
