@@ -168,6 +168,38 @@ describe('db:copy round trip of the demo library', () => {
 			/<title>([^<]*)<\/title>/.exec(await (await fetch(`${base}/publications/${id}`)).text())?.[1];
 		expect(await title(b.url)).toBe(await title(a.url));
 	}, 90_000);
+
+	it('a server moved onto the copy with its old DATA_DIR builds the PostgreSQL text index', async () => {
+		// The operator's path: same DATA_DIR (stored files, and the SQLite-era search snapshot,
+		// whose record count, dates and file ids the copy keeps identical), DATABASE_URL added.
+		const moved = emptyDataDir();
+		fs.cpSync(original, moved, { recursive: true });
+		fs.rmSync(path.join(moved, 'perpustakaan.sqlite'));
+		const onPg = await startServer(moved, { DATABASE_URL: pgUrl });
+		servers.push(onPg);
+		const sqliteServer = servers[0];
+		const found = async (base: string, q: string) => {
+			const res = await fetch(`${base}/api/v1/search?${new URLSearchParams({ q })}`);
+			expect(res.status).toBe(200);
+			const r = await res.json();
+			return {
+				total: r.total,
+				hits: r.hits.map((h: { id: number; pages: number[] }) => [h.id, h.pages])
+			};
+		};
+		// Words found only in PDF text (with their pages): equal once the build is done.
+		for (const q of ['kalibrasi', 'lelang']) {
+			const want = await found(sqliteServer.url, q);
+			expect(want.total, q).toBeGreaterThan(0);
+			const deadline = Date.now() + 30_000;
+			let got = await found(onPg.url, q);
+			while (JSON.stringify(got) !== JSON.stringify(want) && Date.now() < deadline) {
+				await new Promise((r) => setTimeout(r, 250));
+				got = await found(onPg.url, q);
+			}
+			expect(got, q).toEqual(want);
+		}
+	}, 90_000);
 });
 
 describe('db:copy errors in plain words', () => {

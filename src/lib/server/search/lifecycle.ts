@@ -247,7 +247,8 @@ async function check(): Promise<void> {
 		const { rows } = await sql
 			.raw<{ n: number; updated: string | null; files: number | null }>(FINGERPRINT_SQL)
 			.execute(await getDb());
-		if (fingerprintOf(rows[0]) !== state.fingerprint) rebuild();
+		if (fingerprintOf(rows[0], databaseUrl() ? 'postgres' : 'sqlite') !== state.fingerprint)
+			rebuild();
 	} catch (err) {
 		state.error = String(err);
 	}

@@ -58,5 +58,5 @@ export async function readDocsPg(client) {
  */
 export async function catalogFingerprintPg(client) {
 	const { rows } = await client.query(FINGERPRINT_SQL);
-	return fingerprintOf(rows[0]);
+	return fingerprintOf(rows[0], 'postgres');
 }

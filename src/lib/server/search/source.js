@@ -48,11 +48,15 @@ export const FINGERPRINT_SQL =
 	'select count(*) n, max(updated_at) updated, (select max(id) from files) files from publications';
 
 /**
- * The fingerprint's text from its query's row.
+ * The fingerprint's text from its query's row, prefixed with the engine. The engine is part of
+ * it because `npm run db:copy` moves a library to PostgreSQL with the same records, dates and
+ * file ids: a server started there on the old DATA_DIR must not take the SQLite-era snapshot
+ * for current — the PostgreSQL text tables have not been built yet.
  * @param {{ n: number | string, updated: string | null, files: number | null }} r
+ * @param {'sqlite' | 'postgres'} engine
  */
-export function fingerprintOf(r) {
-	return `${r.n}:${r.updated ?? ''}:${r.files ?? 0}`;
+export function fingerprintOf(r, engine) {
+	return `${engine}:${r.n}:${r.updated ?? ''}:${r.files ?? 0}`;
 }
 
 /**
@@ -65,7 +69,8 @@ export function catalogFingerprint(file) {
 		return fingerprintOf(
 			/** @type {{ n: number, updated: string | null, files: number | null }} */ (
 				db.prepare(FINGERPRINT_SQL).get()
-			)
+			),
+			'sqlite'
 		);
 	} finally {
 		db.close();
