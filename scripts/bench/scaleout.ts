@@ -15,13 +15,16 @@
 //    (c) PostgreSQL, two servers (`scripts/start.js` on two ports, one database, one DATA_DIR),
 //    the connections split between them (autocannon on each in parallel, requests summed,
 //    latencies merged). Each loads /healthz (the ceiling of that set-up), /, a detail page,
-//    /search?q=… and /api/v1/search over a query mix (metadata words, full-text words of the
-//    synthetic texts with prefixes and typos, the PDF-only marker). Before the loads, the mix's
-//    totals on SQLite and on PostgreSQL are compared (the engines must agree).
+//    /search?q=… — anonymously, as the public asks them, so after the warm-up each worker serves
+//    them from its page cache — and /api/v1/search over a query mix (metadata words, full-text
+//    words of the synthetic texts with prefixes and typos, the PDF-only marker) signed in as an
+//    employee, so that every request runs the search (signed-in answers are never cached).
+//    Before the loads, the mix's totals on SQLite and on PostgreSQL are compared (the engines
+//    must agree). Set PAGE_CACHE_MB=0 to measure the pages without the cache.
 // 4. BENCH_SCALE_BIG (default 50000) metadata-only SLiMS records imported straight into a second
 //    PostgreSQL database (`npm run import` with DATABASE_URL), reindexed, served by two servers:
-//    /api/v1/search over a query list, one request at a time (latency without load) and then
-//    under load, and the resident memory of every server process.
+//    /api/v1/search over a query list (signed in), one request at a time (latency without load)
+//    and then under load, and the resident memory of every server process.
 //
 // Env: BENCH_SCALE_RECORDS, BENCH_SCALE_TEXTS, BENCH_SCALE_BIG (0 skips step 4), BENCH_SECONDS
 // (per URL, default 15), BENCH_CONNECTIONS (total over the servers, default 20), WEB_CONCURRENCY
@@ -89,6 +92,12 @@ export interface ScaleRow {
 	 * during the load (sampled twice a second; each answer is one worker process's pool).
 	 */
 	pool?: { inUse: number; waiting: number; max: number };
+	/**
+	 * CPU time per answered request, in ms: the server processes (`app`, workers included) and
+	 * the PostgreSQL server's processes (`db`). Unlike req/s it hardly depends on what else the
+	 * machine runs, so it compares set-ups on a shared machine.
+	 */
+	cpuMsPerRequest?: { app: number; db: number };
 }
 
 export interface ProcessMemory {
@@ -119,7 +128,14 @@ export interface BigResult {
 	reindexSeconds: number;
 	queries: number;
 	/** One request at a time, alternating between the two servers. */
-	sequential: { requests: number; p50: number; p95: number; p99: number; max: number };
+	sequential: {
+		requests: number;
+		p50: number;
+		p95: number;
+		p99: number;
+		max: number;
+		cpuMsPerRequest: { app: number; db: number };
+	};
 	/** The query list under load over both servers. */
 	loaded: ScaleRow;
 	memory: ProcessMemory[];
@@ -155,6 +171,54 @@ function tsx(args: string[], env: Record<string, string>): number {
 }
 
 const say = (line: string) => console.error(`[scale-out] ${line}`);
+
+/** The account the search loads sign in with (created in each library by `npm run user`). */
+const BENCH_NIP = '199912312026121001';
+const BENCH_PASSWORD = 'bench-scale-out-2026';
+
+/**
+ * Creates the bench's employee account in a library, as an operator would. The search loads are
+ * sent signed in: anonymous searches are answered from each process's page cache after their
+ * first time, and the loads would then measure the cache, not the search.
+ */
+function createBenchUser(env: Record<string, string>): void {
+	const r = spawnSync(
+		process.execPath,
+		[
+			'node_modules/tsx/dist/cli.mjs',
+			'scripts/user.ts',
+			'create',
+			'--role',
+			'employee',
+			'--name',
+			'Bench Scale-out',
+			'--nip',
+			BENCH_NIP
+		],
+		{
+			cwd: ROOT,
+			input: `${BENCH_PASSWORD}\n`,
+			stdio: ['pipe', 'ignore', 'inherit'],
+			env: { ...process.env, LOG_LEVEL: 'warn', ...env }
+		}
+	);
+	if (r.status !== 0) throw new Error(`npm run user -- create failed (${r.status})`);
+}
+
+/** Signs the bench's account in on `server`: the session cookie (shared by servers of one database). */
+async function signIn(server: BenchServer): Promise<Record<string, string>> {
+	const res = await fetch(`${server.url}/api/v1/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: server.url },
+		body: JSON.stringify({ username: BENCH_NIP, password: BENCH_PASSWORD })
+	});
+	if (res.status !== 200) throw new Error(`bench sign-in: HTTP ${res.status}`);
+	const cookie = res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+	return { cookie };
+}
 
 /**
  * Gives `count` published, public SLiMS records the page texts of synthetic publications 1..count
@@ -235,7 +299,8 @@ async function loadAcross(
 	servers: BenchServer[],
 	paths: string[],
 	connections: number,
-	seconds: number
+	seconds: number,
+	headers: Record<string, string> = {}
 ): Promise<Omit<ScaleRow, 'ratio'>> {
 	const latencies: number[] = [];
 	let errors = 0;
@@ -252,6 +317,7 @@ async function loadAcross(
 				connections: Math.max(1, share),
 				duration: seconds,
 				timeout: 10,
+				headers,
 				requests: paths.map((p) => ({ method: 'GET', path: p }))
 			});
 			instance.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
@@ -267,7 +333,7 @@ async function loadAcross(
 	);
 	latencies.sort((a, b) => a - b);
 	return {
-		path: paths.length === 1 ? paths[0] : `/api/v1/search (mix of ${paths.length})`,
+		path: paths.length === 1 ? paths[0] : `/api/v1/search (mix of ${paths.length}, signed in)`,
 		requests: latencies.length,
 		errors,
 		timeouts,
@@ -305,6 +371,54 @@ function childrenOf(pid: number): number[] {
 	return out;
 }
 
+/** CPU time (user + system) of processes so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pids: number[]): number {
+	let ticks = 0;
+	for (const pid of pids) {
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			ticks += Number(f[11]) + Number(f[12]);
+		} catch {
+			// exited: its time is lost (a pooled connection closed during the load)
+		}
+	}
+	return ticks * 10;
+}
+
+/** The processes of the PostgreSQL server listening on `port`: the postmaster and its children. */
+function postgresPids(port: number): number[] {
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+			if (path.basename(cmd[0]) === 'postgres' && ` ${cmd.join(' ')} `.includes(` -p ${port} `))
+				return [Number(entry), ...childrenOf(Number(entry))];
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return [];
+}
+
+/** Starts counting CPU time of the servers' and PostgreSQL's processes; call the result to stop. */
+function cpuMeter(servers: BenchServer[], pgPort: number | null) {
+	const app = () => servers.flatMap((s) => [s.pid, ...childrenOf(s.pid)]);
+	const db = () => (pgPort === null ? [] : postgresPids(pgPort));
+	const appPids = app();
+	const dbPids = db();
+	const before = { app: cpuMs(appPids), db: cpuMs(dbPids) };
+	return (requests: number) => {
+		const a = [...new Set([...appPids, ...app()])];
+		const d = [...new Set([...dbPids, ...db()])];
+		const per = (ms: number) => (requests > 0 ? ms / requests : NaN);
+		return {
+			app: per(cpuMs(a) - before.app),
+			db: per(cpuMs(d) - before.db)
+		};
+	};
+}
+
 /** Every process of each server: the primary and its workers (or the single process). */
 function memoryOf(servers: BenchServer[]): ProcessMemory[] {
 	const out: ProcessMemory[] = [];
@@ -323,11 +437,15 @@ function memoryOf(servers: BenchServer[]): ProcessMemory[] {
 
 const searchPath = (q: string) => `/api/v1/search?${new URLSearchParams({ q })}`;
 
-/** Each query's total on one server (anonymous, as the loads are). */
-async function totals(server: BenchServer, queries: string[]): Promise<Map<string, number>> {
+/** Each query's total on one server, for the bench's (signed-in) account. */
+async function totals(
+	server: BenchServer,
+	queries: string[],
+	headers: Record<string, string>
+): Promise<Map<string, number>> {
 	const out = new Map<string, number>();
 	for (const q of queries) {
-		const res = await fetch(`${server.url}${searchPath(q)}`);
+		const res = await fetch(`${server.url}${searchPath(q)}`, { headers });
 		if (res.status !== 200) throw new Error(`${q}: HTTP ${res.status}`);
 		out.set(q, ((await res.json()) as { total: number }).total);
 	}
@@ -378,7 +496,9 @@ async function measure(
 	servers: BenchServer[],
 	detailId: number,
 	connections: number,
-	seconds: number
+	seconds: number,
+	signedIn: Record<string, string>,
+	pgPort: number | null
 ): Promise<SetupResult> {
 	const urls = [
 		['/healthz'],
@@ -391,16 +511,23 @@ async function measure(
 	const builds = new Set<string>();
 	for (const paths of urls) {
 		say(`${name}: ${paths.length === 1 ? paths[0] : 'search mix'}`);
-		await loadAcross(servers, paths, 2, 1); // warm-up
+		// The pages and /search?q= are asked anonymously, as the public does: after the warm-up
+		// every worker answers them from its page cache. The mix is asked signed in: every
+		// request runs the search.
+		const headers = paths.length > 1 ? signedIn : {};
+		await loadAcross(servers, paths, connections, 2, headers); // warm-up, every worker
 		let finished!: () => void;
 		const sampler = sampleReadiness(servers, new Promise<void>((r) => (finished = r)));
-		const r = await loadAcross(servers, paths, connections, seconds);
+		const meter = cpuMeter(servers, pgPort);
+		const r = await loadAcross(servers, paths, connections, seconds, headers);
+		const cpu = meter(r.requests);
 		finished();
 		const seen = await sampler;
 		for (const b of seen.builds) builds.add(b);
 		rows.push({
 			...r,
 			ratio: r.rps / (rows[0]?.rps ?? r.rps),
+			cpuMsPerRequest: cpu,
 			...(engine === 'postgres' ? { pool: seen.pool } : {})
 		});
 	}
@@ -434,24 +561,30 @@ async function bigCatalog(
 		});
 		say(`big: reindex`);
 		const reindexSeconds = tsx(['scripts/reindex.ts'], { DATA_DIR: dataDir, DATABASE_URL: url });
+		createBenchUser({ DATA_DIR: dataDir, DATABASE_URL: url });
 		const servers = await startServers(dataDir, 2, url);
 		try {
+			const headers = await signIn(servers[0]);
 			const paths = METADATA_QUERIES.map(searchPath);
-			for (const s of servers) for (const p of paths) await fetch(`${s.url}${p}`); // warm-up
+			await loadAcross(servers, paths, connections, 2, headers); // warm-up, every worker
 			say('big: one request at a time');
 			const times: number[] = [];
+			const meter = cpuMeter(servers, pgServer.port);
 			const until = performance.now() + seconds * 1000;
 			for (let i = 0; performance.now() < until || i < paths.length; i++) {
 				const s = servers[i % servers.length];
 				const t0 = performance.now();
-				const res = await fetch(`${s.url}${paths[i % paths.length]}`);
+				const res = await fetch(`${s.url}${paths[i % paths.length]}`, { headers });
 				await res.arrayBuffer();
 				if (res.status !== 200) throw new Error(`${paths[i % paths.length]}: ${res.status}`);
 				times.push(performance.now() - t0);
 			}
+			const sequentialCpu = meter(times.length);
 			times.sort((a, b) => a - b);
 			say('big: under load');
-			const loaded = await loadAcross(servers, paths, connections, seconds);
+			const loadMeter = cpuMeter(servers, pgServer.port);
+			const loaded = await loadAcross(servers, paths, connections, seconds, headers);
+			const loadedCpu = loadMeter(loaded.requests);
 			return {
 				records: BIG,
 				importSeconds,
@@ -462,9 +595,15 @@ async function bigCatalog(
 					p50: percentile(times, 50),
 					p95: percentile(times, 95),
 					p99: percentile(times, 99),
-					max: times[times.length - 1]
+					max: times[times.length - 1],
+					cpuMsPerRequest: sequentialCpu
 				},
-				loaded: { ...loaded, path: `/api/v1/search (list of ${paths.length})`, ratio: NaN },
+				loaded: {
+					...loaded,
+					path: `/api/v1/search (list of ${paths.length})`,
+					ratio: NaN,
+					cpuMsPerRequest: loadedCpu
+				},
 				memory: memoryOf(servers)
 			};
 		} finally {
@@ -495,6 +634,7 @@ export async function scaleOutScenario(
 		const attachSeconds = (performance.now() - t0) / 1000;
 		say(`attached ${textRecords} texts; reindex (SQLite)`);
 		const reindexSqliteSeconds = tsx(['scripts/reindex.ts'], { DATA_DIR: dataDir });
+		createBenchUser({ DATA_DIR: dataDir });
 		const db = new SQLite(path.join(dataDir, 'perpustakaan.sqlite'), { readonly: true });
 		const { id: detailId } = db
 			.prepare(
@@ -530,9 +670,19 @@ export async function scaleOutScenario(
 		{
 			const servers = await startServers(dataDir, 1);
 			try {
-				onSqlite = await totals(servers[0], mixQueries);
+				const signedIn = await signIn(servers[0]);
+				onSqlite = await totals(servers[0], mixQueries, signedIn);
 				setups.push(
-					await measure('SQLite, 1 server', 'sqlite', servers, detailId, connections, seconds)
+					await measure(
+						'SQLite, 1 server',
+						'sqlite',
+						servers,
+						detailId,
+						connections,
+						seconds,
+						signedIn,
+						null
+					)
 				);
 			} finally {
 				await Promise.all(servers.map((s) => s.stop()));
@@ -541,9 +691,21 @@ export async function scaleOutScenario(
 		for (const count of [1, 2]) {
 			const servers = await startServers(pgDir, count, url);
 			try {
-				if (count === 1) onPostgres = await totals(servers[0], mixQueries);
+				const signedIn = await signIn(servers[0]);
+				if (count === 1) onPostgres = await totals(servers[0], mixQueries, signedIn);
 				const name = `PostgreSQL, ${count} server${count > 1 ? 's' : ''}`;
-				setups.push(await measure(name, 'postgres', servers, detailId, connections, seconds));
+				setups.push(
+					await measure(
+						name,
+						'postgres',
+						servers,
+						detailId,
+						connections,
+						seconds,
+						signedIn,
+						pgServer.port
+					)
+				);
 			} finally {
 				await Promise.all(servers.map((s) => s.stop()));
 			}
@@ -584,21 +746,23 @@ export async function scaleOutScenario(
 /** The scenario's tables as markdown lines. */
 export function scaleOutTable(r: ScaleOutResult): string[] {
 	const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+	const cpuText = (c?: { app: number; db: number }) =>
+		c ? `${fmt(c.app, 1)} + ${fmt(c.db, 1)}` : '—';
 	const lines = [
 		`\nScale-out — ${r.records} records (${r.textRecords} with 40 pages of PDF text), SQLite vs PostgreSQL, 1 and 2 servers`,
-		`| set-up | URL | req/s | p50 ms | p99 ms | errors / timeouts | × /healthz | pool in use / waiting (max seen) |`,
-		`|---|---|---:|---:|---:|---:|---:|---:|`
+		`| set-up | URL | req/s | p50 ms | p99 ms | errors / timeouts | × /healthz | CPU ms/request app + db | pool in use / waiting (max seen) |`,
+		`|---|---|---:|---:|---:|---:|---:|---:|---:|`
 	];
 	for (const s of r.setups)
 		for (const row of s.rows)
 			lines.push(
-				`| ${s.name} | ${row.path} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} / ${row.timeouts} | ${fmt(row.ratio, 2)} | ${row.pool ? `${row.pool.inUse} / ${row.pool.waiting} of ${row.pool.max}` : '—'} |`
+				`| ${s.name} | ${row.path} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} / ${row.timeouts} | ${fmt(row.ratio, 2)} | ${cpuText(row.cpuMsPerRequest)} | ${row.pool ? `${row.pool.inUse} / ${row.pool.waiting} of ${row.pool.max}` : '—'} |`
 			);
 	lines.push(
 		`(search index builds seen by /readyz during the loads: ${r.setups.map((s) => `${s.name} ${s.indexBuildsSeen}`).join(', ')} — 1 means none rebuilt under load)`
 	);
 	lines.push(
-		`(${r.connections} connections in all, split between the servers; ${r.secondsPerUrl} s per URL; WEB_CONCURRENCY: ${r.workers}; DATABASE_POOL_SIZE: ${r.poolSize}; autocannon on 127.0.0.1 sharing the machine with the servers and PostgreSQL — noisy)`,
+		`(${r.connections} connections in all, split between the servers; ${r.secondsPerUrl} s per URL; WEB_CONCURRENCY: ${r.workers}; DATABASE_POOL_SIZE: ${r.poolSize}; autocannon on 127.0.0.1 sharing the machine with the servers and PostgreSQL — noisy; pages and /search?q= anonymous (served from each worker's page cache after the warm-up), the mix signed in (every request searches))`,
 		`(search mix: ${r.mix.queries} queries; "${r.pdfOnlyWord}", only in PDF text, found ${r.mix.pdfOnlyHits.sqlite} on SQLite / ${r.mix.pdfOnlyHits.postgres} on PostgreSQL; totals of the mix ${r.mix.agree ? 'equal on both engines' : `DIFFER: ${r.disagreements.map((d) => `${d.q} ${d.sqlite}/${d.postgres}`).join(', ')}`})`,
 		`(import ${fmt(r.timings.importSeconds, 1)} s, texts attached ${fmt(r.timings.attachSeconds, 1)} s, reindex SQLite ${fmt(r.timings.reindexSqliteSeconds, 1)} s; db:copy ${fmt(r.copySeconds, 1)} s, reindex PostgreSQL ${fmt(r.reindexPostgresSeconds, 1)} s)`,
 		'',
@@ -615,10 +779,10 @@ export function scaleOutTable(r: ScaleOutResult): string[] {
 		lines.push(
 			'',
 			`${b.records} metadata records on PostgreSQL, 2 servers — /api/v1/search over ${b.queries} queries`,
-			`| measure | requests | req/s | p50 ms | p95 ms | p99 ms |`,
-			`|---|---:|---:|---:|---:|---:|`,
-			`| one request at a time | ${b.sequential.requests} | — | ${fmt(b.sequential.p50, 1)} | ${fmt(b.sequential.p95, 1)} | ${fmt(b.sequential.p99, 1)} |`,
-			`| under load (${r.connections} connections) | ${b.loaded.requests} | ${fmt(b.loaded.rps)} | ${fmt(b.loaded.p50)} | ${fmt(b.loaded.p95)} | ${fmt(b.loaded.p99)} |`,
+			`| measure | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms/request app + db |`,
+			`|---|---:|---:|---:|---:|---:|---:|`,
+			`| one request at a time | ${b.sequential.requests} | — | ${fmt(b.sequential.p50, 1)} | ${fmt(b.sequential.p95, 1)} | ${fmt(b.sequential.p99, 1)} | ${cpuText(b.sequential.cpuMsPerRequest)} |`,
+			`| under load (${r.connections} connections) | ${b.loaded.requests} | ${fmt(b.loaded.rps)} | ${fmt(b.loaded.p50)} | ${fmt(b.loaded.p95)} | ${fmt(b.loaded.p99)} | ${cpuText(b.loaded.cpuMsPerRequest)} |`,
 			`(import ${fmt(b.importSeconds, 1)} s, reindex ${fmt(b.reindexSeconds, 1)} s; loaded errors / timeouts ${b.loaded.errors} / ${b.loaded.timeouts})`,
 			'',
 			`| ${b.records} on PostgreSQL | process | RSS MB after the loads |`,
