@@ -32,6 +32,8 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error autocannon ships no type declarations; the few fields used are typed below.
 import autocannon from 'autocannon';
@@ -170,6 +172,11 @@ function tsx(args: string[], env: Record<string, string>): number {
 	return (performance.now() - t0) / 1000;
 }
 
+/** Worker processes per server: start.js's rule (WEB_CONCURRENCY, else one per CPU). */
+const PROCESSES_PER_SERVER = Number(
+	process.env.WEB_CONCURRENCY?.trim() || os.availableParallelism()
+);
+
 const say = (line: string) => console.error(`[scale-out] ${line}`);
 
 /** The account the search loads sign in with (created in each library by `npm run user`). */
@@ -267,21 +274,49 @@ function attachTexts(dataDir: string, count: number): number {
 	}
 }
 
+/**
+ * /readyz on a new connection (no keep-alive): the cluster hands each new connection to the next
+ * worker, so successive calls ask every worker, not the one a kept-alive connection sticks to.
+ */
+function readyOnNewConnection(base: string): Promise<{ status: number; state: string }> {
+	return new Promise((resolve, reject) => {
+		const req = http.get(`${base}/readyz`, { agent: false }, (res) => {
+			let body = '';
+			res.setEncoding('utf8');
+			res.on('data', (chunk) => (body += chunk));
+			res.on('end', () => {
+				try {
+					const state = (JSON.parse(body) as Ready).checks.search.state;
+					resolve({ status: res.statusCode ?? 0, state });
+				} catch (err) {
+					reject(err);
+				}
+			});
+		});
+		req.on('error', reject);
+	});
+}
+
 /** Starts `count` servers on DATA_DIR `dataDir` (and DATABASE_URL `url`) and waits until ready. */
 async function startServers(dataDir: string, count: number, url?: string): Promise<BenchServer[]> {
 	const env: Record<string, string> = url ? { DATABASE_URL: url } : {};
 	const servers: BenchServer[] = [];
 	try {
 		for (let i = 0; i < count; i++) servers.push(await startTimed(dataDir, env));
-		// Ready: migrated and the search index loaded, so search is measured, not its build.
+		// Ready: migrated and the search index loaded in EVERY worker process (each loads its
+		// own), so search is measured, not an index build: ready answers from as many fresh
+		// connections in a row as the server has processes, twice over.
 		for (const s of servers) {
 			const deadline = Date.now() + 300_000;
-			for (;;) {
-				const r = await fetch(`${s.url}/readyz`);
-				const body = (await r.json()) as { checks: { search: { state: string } } };
-				if (r.status === 200 && body.checks.search.state === 'ready') break;
-				if (Date.now() > deadline) throw new Error(`${s.url} not ready after 300 s`);
-				await new Promise((done) => setTimeout(done, 200));
+			const needed = 2 * PROCESSES_PER_SERVER;
+			for (let inARow = 0; inARow < needed;) {
+				const r = await readyOnNewConnection(s.url).catch(() => ({ status: 0, state: '' }));
+				if (r.status === 200 && r.state === 'ready') inARow++;
+				else {
+					inARow = 0;
+					if (Date.now() > deadline) throw new Error(`${s.url} not ready after 300 s`);
+					await new Promise((done) => setTimeout(done, 200));
+				}
 			}
 		}
 		return servers;
