@@ -11,7 +11,14 @@
 // SLiMS export through /api/v1/imports on two workers while searches run; BENCH_WEBIMPORT_ROWS,
 // BENCH_WEB_CONCURRENCY; exits non-zero over 10 s), web (Lighthouse mobile on
 // home, catalog, search, detail and reader, and the reader's first page under two throttled
-// networks; BENCH_WEB_LH_RUNS default 3, BENCH_WEB_RUNS default 5; see bench/web.ts).
+// networks; BENCH_WEB_LH_RUNS default 3, BENCH_WEB_RUNS default 5; see bench/web.ts),
+// scale-out (#16: the pages catalog plus PDF texts on SQLite, copied to a PostgreSQL the bench
+// starts itself (`npm run db:copy`), served by one SQLite server, one and two PostgreSQL servers:
+// /healthz, home, detail, search and a full-text query mix; then BENCH_SCALE_BIG metadata records
+// on PostgreSQL: search p95 and RSS per server process. BENCH_SCALE_RECORDS default 5000,
+// BENCH_SCALE_TEXTS default 300, BENCH_SCALE_BIG default 50000 (0 skips it), BENCH_SECONDS
+// default 15, BENCH_CONNECTIONS default 20 split between the servers; needs PostgreSQL ≥ 15
+// binaries; see bench/scaleout.ts).
 // Later issues add theirs here.
 // Env: BENCH_SECONDS (per page, default 10), BENCH_CONNECTIONS (default 10); search:
 // BENCH_SEARCH_SIZES (default 1000,5000), BENCH_SEARCH_ENGINES (default fts5,production; also
@@ -34,6 +41,7 @@ import { pagesScenario, pagesTable } from './bench/pages.ts';
 import { statisticsScenario, statisticsTable } from './bench/statistics.ts';
 import { webImportScenario, webImportTable, WEBIMPORT_TARGET_S } from './bench/webimport.ts';
 import { webScenario, webTable } from './bench/web.ts';
+import { scaleOutScenario, scaleOutTable } from './bench/scaleout.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -140,6 +148,11 @@ async function main() {
 			results.pages = r;
 			console.log(`\nPages — public pages and search at library scale`);
 			for (const line of pagesTable(r)) console.log(line);
+		}
+		if (run('scale-out')) {
+			const r = await scaleOutScenario(dataDir, PAGES_CONNECTIONS, PAGES_SECONDS);
+			results.scaleOut = r;
+			for (const line of scaleOutTable(r)) console.log(line);
 		}
 		if (run('import')) {
 			const r = await importScenario(dataDir);

@@ -16,6 +16,8 @@ export async function freePort(): Promise<number> {
 
 export interface BenchServer {
 	url: string;
+	/** The server's process (the cluster primary when WEB_CONCURRENCY > 1). */
+	pid: number;
 	/** Milliseconds from spawning the process to the first 200 on /healthz. */
 	ms: number;
 	stop: () => Promise<void>;
@@ -53,6 +55,7 @@ export async function startTimed(
 	const ms = performance.now() - t0;
 	return {
 		url,
+		pid: child.pid!,
 		ms,
 		stop: () =>
 			new Promise<void>((resolve) => {

@@ -80,6 +80,9 @@ describe('/readyz', () => {
 			search: { status: 'ok', state: expect.stringMatching(/^(ready|rebuilding)$/) },
 			server: { status: 'ok', state: 'running' }
 		});
+		// SQLite is one connection inside the process: no pool to report (PostgreSQL's pool:
+		// tests/server/postgres-server.test.ts).
+		expect(body.database).toEqual({ engine: 'sqlite', pool: null });
 	});
 
 	it('answers 503 naming the failing check until the search index can be loaded', async () => {
@@ -197,6 +200,8 @@ describe('/metrics', () => {
 		expect(m.get('perpustakaan_info{version="0.1.0"}')).toBe(1);
 		expect(m.get('perpustakaan_data_dir_free_bytes')).toBeGreaterThan(0);
 		expect(m.has('process_resident_memory_bytes')).toBe(true);
+		// On SQLite there is no connection pool: its series are absent, not zeros.
+		expect(text).not.toContain('perpustakaan_db_pool');
 	});
 
 	it('by default: localhost and staff only; others get 404', async () => {

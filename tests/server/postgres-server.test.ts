@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as users from '../../src/lib/server/accounts/users.ts';
 import { openDatabase, openPostgres, type Db } from '../../src/lib/server/db/index.ts';
 import { migrateToLatest } from '../../src/lib/server/db/migrate.ts';
+import { WRITE_LOCK_KEY } from '../../src/lib/server/db/write.js';
 import { copyDemoData, emptyDataDir } from '../helpers/demo.ts';
 import { CORPUS_DIR, DEMO_PASSWORD, ROOT } from '../helpers/env.ts';
 import { Client } from '../helpers/http.ts';
@@ -381,4 +383,87 @@ describe('the demo catalog on both engines', () => {
 			await pgDemo.stop();
 		}
 	}, 150_000);
+});
+
+describe('the pool in /readyz and /metrics on PostgreSQL', () => {
+	it('reports the connections, and readiness fails while every connection is taken', async () => {
+		const url = await pgServer!.createDatabase('pool_figures');
+		// A pool of 2, so two writers waiting for the write lock take all of it.
+		const server = await startServer(emptyDataDir(), {
+			DATABASE_URL: url,
+			DATABASE_POOL_SIZE: '2'
+		});
+		const holder = new pg.Client({ connectionString: url });
+		try {
+			const readyz = async () => {
+				const res = await fetch(`${server.url}/readyz`);
+				return { status: res.status, body: await res.json() };
+			};
+			const deadline = Date.now() + 30_000;
+			let r = await readyz();
+			while (r.status !== 200) {
+				if (Date.now() > deadline) throw new Error(`never ready:\n${server.output()}`);
+				await new Promise((done) => setTimeout(done, 200));
+				r = await readyz();
+			}
+			expect(r.body.database).toEqual({
+				engine: 'postgres',
+				pool: {
+					max: 2,
+					total: expect.any(Number),
+					idle: expect.any(Number),
+					inUse: expect.any(Number),
+					waiting: 0
+				}
+			});
+			const pool = r.body.database.pool;
+			expect(pool.total).toBeGreaterThanOrEqual(1);
+			expect(pool.total).toBeLessThanOrEqual(2);
+			expect(pool.idle + pool.inUse).toBe(pool.total);
+
+			const text = await (await fetch(`${server.url}/metrics`)).text();
+			const value = (name: string) => {
+				const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+				expect(line, name).toBeTruthy();
+				return Number(line!.split(' ')[1]);
+			};
+			expect(text).toContain('# TYPE perpustakaan_db_pool_connections gauge');
+			const idle = value('perpustakaan_db_pool_connections{state="idle"}');
+			const inUse = value('perpustakaan_db_pool_connections{state="in_use"}');
+			expect(idle + inUse).toBeGreaterThanOrEqual(1);
+			expect(idle + inUse).toBeLessThanOrEqual(2);
+			expect(value('perpustakaan_db_pool_waiting')).toBe(0);
+			expect(value('perpustakaan_db_pool_max')).toBe(2);
+
+			// Another session holds the write lock (db/write.js): two logins, each a write
+			// transaction, then hold both pooled connections while they wait for it.
+			await holder.connect();
+			await holder.query(`select pg_advisory_lock(${WRITE_LOCK_KEY})`);
+			const logins = [1, 2].map(() =>
+				new Client(server.url).login('nobody@perpustakaan.test', 'wrong-password')
+			);
+			let blocked = await readyz();
+			const until = Date.now() + 15_000;
+			while (blocked.status === 200 && Date.now() < until) blocked = await readyz();
+			expect(blocked.status).toBe(503);
+			expect(blocked.body.status).toBe('not_ready');
+			expect(blocked.body.checks.database).toMatchObject({
+				status: 'failing',
+				error: expect.stringMatching(/did not answer within 2000 ms/)
+			});
+			// The check's own `select 1` waited in the pool's queue behind the two writers.
+			expect(blocked.body.database.pool).toMatchObject({ total: 2, idle: 0, inUse: 2 });
+			expect(blocked.body.database.pool.waiting).toBeGreaterThanOrEqual(1);
+
+			// The lock released, the writers finish and the instance is ready again.
+			await holder.query(`select pg_advisory_unlock(${WRITE_LOCK_KEY})`);
+			for (const res of await Promise.all(logins)) expect(res.status).toBe(401);
+			const again = await readyz();
+			expect(again.status).toBe(200);
+			expect(again.body.checks.database.status).toBe('ok');
+		} finally {
+			await holder.end().catch(() => {});
+			await server.stop();
+		}
+	}, 90_000);
 });

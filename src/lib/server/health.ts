@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import { config } from './config.ts';
-import { getDb } from './db/index.ts';
+import { getDb, poolStats, type PoolStats } from './db/index.ts';
+import { dialectName, type DialectName } from './db/dialect.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { appVersion } from './paths.ts';
 import { isStaff, type Viewer } from './access.ts';
@@ -22,25 +23,59 @@ export interface Check {
 	[detail: string]: unknown;
 }
 
+/** The engine this instance runs on and, on PostgreSQL, its connection pool (null on SQLite). */
+export interface DatabaseInfo {
+	engine: DialectName;
+	pool: PoolStats | null;
+}
+
 export interface Readiness {
 	ready: boolean;
 	checks: { database: Check; migrations: Check; search: Check; server: Check };
+	database: DatabaseInfo;
 }
 
 /**
- * Is this instance ready to serve? The database answers a query, every migration this release
- * knows is applied, a search index is loaded (a rebuild in progress still serves from the
- * previous one), and the server is not shutting down.
+ * How long the readiness check waits for the database. A query that waits longer — PostgreSQL
+ * unreachable or hung, or every pooled connection taken with more queries queued — means requests
+ * would wait as long: the load balancer should send them to another server meanwhile.
+ */
+export const DATABASE_CHECK_TIMEOUT_MS = 2000;
+
+/** `work`, or a rejection once `ms` have passed (the work itself is not cancelled). */
+async function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+	});
+	try {
+		return await Promise.race([work, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/**
+ * Is this instance ready to serve? The database answers `select 1` within
+ * DATABASE_CHECK_TIMEOUT_MS, every migration this release knows is applied, a search index is
+ * loaded (a rebuild in progress still serves from the previous one), and the server is not
+ * shutting down. Also says which engine serves and, on PostgreSQL, how busy the pool is.
  */
 export async function readiness(): Promise<Readiness> {
 	const database: Check = { status: 'ok' };
 	const migrations: Check = { status: 'ok' };
 	try {
 		const started = performance.now();
-		const db = await getDb();
-		await sql`select 1`.execute(db);
-		database.ms = Math.round(performance.now() - started);
-		const pending = await pendingMigrations(db);
+		const pending = await within(
+			DATABASE_CHECK_TIMEOUT_MS,
+			(async () => {
+				const db = await getDb();
+				await sql`select 1`.execute(db);
+				database.ms = Math.round(performance.now() - started);
+				return pendingMigrations(db);
+			})(),
+			'the database'
+		);
 		if (pending.length) Object.assign(migrations, { status: 'failing', pending });
 	} catch (err) {
 		Object.assign(database, { status: 'failing', error: (err as Error).message });
@@ -59,7 +94,11 @@ export async function readiness(): Promise<Readiness> {
 		? { status: 'failing', state: 'stopping' }
 		: { status: 'ok', state: 'running' };
 	const checks = { database, migrations, search: searchCheck, server };
-	return { ready: Object.values(checks).every((c) => c.status === 'ok'), checks };
+	return {
+		ready: Object.values(checks).every((c) => c.status === 'ok'),
+		checks,
+		database: { engine: dialectName(), pool: poolStats() }
+	};
 }
 
 /** Who may read /metrics (env METRICS_ALLOW): any combination of these, or `any` / `off`. */
@@ -110,6 +149,7 @@ export async function metricsSnapshot(): Promise<Snapshot> {
 			building: index.status === 'building' || index.status === 'rebuilding'
 		},
 		catalog: { byStatus: catalog.byStatus, files: catalog.files, items: catalog.items },
-		freeBytes
+		freeBytes,
+		databasePool: poolStats()
 	};
 }

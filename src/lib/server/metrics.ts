@@ -94,6 +94,37 @@ const info = gauge('perpustakaan_info', 'Always 1; the version label names the r
 	'version'
 ]);
 
+/**
+ * The PostgreSQL pool's gauges, registered at the first scrape that has a pool: on SQLite (one
+ * in-process connection, nothing to pool or to wait for) the series are absent rather than
+ * zeros, so a dashboard cannot mistake "no pool" for "an idle pool".
+ */
+let poolGauges:
+	| { connections: client.Gauge<string>; waiting: client.Gauge<string>; max: client.Gauge<string> }
+	| undefined;
+
+function setPoolGauges(pool: PoolFigures): void {
+	poolGauges ??= {
+		connections: gauge(
+			'perpustakaan_db_pool_connections',
+			'PostgreSQL connections this process holds open, by state: idle, or in_use by a query or transaction.',
+			['state']
+		),
+		waiting: gauge(
+			'perpustakaan_db_pool_waiting',
+			'Queries of this process waiting for a pooled PostgreSQL connection (all in use).'
+		),
+		max: gauge(
+			'perpustakaan_db_pool_max',
+			'Connections this process may open to PostgreSQL (DATABASE_POOL_SIZE).'
+		)
+	};
+	poolGauges.connections.set({ state: 'idle' }, pool.idle);
+	poolGauges.connections.set({ state: 'in_use' }, pool.inUse);
+	poolGauges.waiting.set(pool.waiting);
+	poolGauges.max.set(pool.max);
+}
+
 /** Records one answered request. `routeId` is SvelteKit's route id, null when none matched. */
 export function observeRequest(
 	routeId: string | null,
@@ -131,6 +162,16 @@ export interface Snapshot {
 	catalog: { byStatus: Record<string, number>; files: number; items: number };
 	/** Free bytes on DATA_DIR's file system, null when unknown. */
 	freeBytes: number | null;
+	/** The PostgreSQL connection pool; null (no pool gauges) on SQLite. */
+	databasePool: PoolFigures | null;
+}
+
+/** A connection pool's figures (db/index.ts `poolStats`; not imported, see the top). */
+export interface PoolFigures {
+	max: number;
+	idle: number;
+	inUse: number;
+	waiting: number;
 }
 
 /** The Prometheus text exposition (format 0.0.4) with the gauges set from `snap`. */
@@ -151,6 +192,7 @@ export async function render(snap: Snapshot, now = Date.now()): Promise<string> 
 	files.set(snap.catalog.files);
 	items.set(snap.catalog.items);
 	freeBytes.set(snap.freeBytes ?? NaN);
+	if (snap.databasePool) setPoolGauges(snap.databasePool);
 	return registry.metrics();
 }
 

@@ -92,7 +92,45 @@ export function openPostgres(url: string): Db {
 		options: '-c TimeZone=UTC',
 		application_name: 'perpustakaan'
 	});
-	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	pools.set(db, pool);
+	return db;
+}
+
+/** The pg pool behind each PostgreSQL instance `openPostgres` made (Kysely does not expose it). */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** A connection pool's figures, as /readyz and /metrics report them. */
+export interface PoolStats {
+	/** Connections the pool may open (`DATABASE_POOL_SIZE`). */
+	max: number;
+	/** Connections open now (idle + in use). */
+	total: number;
+	idle: number;
+	/** Checked out by a query or transaction. */
+	inUse: number;
+	/** Queries queued for a connection because all `max` are in use. */
+	waiting: number;
+}
+
+/**
+ * The figures of the PostgreSQL connection pool behind `db` (default: the application's shared
+ * instance), or null on SQLite (one in-process connection, nothing to pool) and before the
+ * shared instance is open. Operators watch `waiting`: above 0 for long means the pool (or the
+ * database) is the bottleneck.
+ */
+export function poolStats(db: Db | undefined = instance): PoolStats | null {
+	const pool = db && pools.get(db);
+	if (!pool) return null;
+	const total = pool.totalCount;
+	const idle = pool.idleCount;
+	return {
+		max: pool.options.max ?? poolSize(),
+		total,
+		idle,
+		inUse: total - idle,
+		waiting: pool.waitingCount
+	};
 }
 
 /** The configured database: PostgreSQL when DATABASE_URL is set, else DATA_DIR's SQLite file. */
