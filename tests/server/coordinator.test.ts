@@ -66,8 +66,22 @@ async function within(ms: number, check: () => Promise<boolean> | boolean): Prom
 }
 
 describe('two servers on one PostgreSQL database', () => {
-	it('exactly one server runs the library-wide duties', () => {
+	it('exactly one server runs the library-wide duties, and /readyz and /metrics say which', async () => {
 		expect(servers.map((s) => logged(s, BECAME))).toEqual([1, 0]);
+		const readyz = await Promise.all(
+			servers.map(async (s) => (await (await fetch(`${s.url}/readyz`)).json()).database)
+		);
+		expect(readyz.map((d) => [d.engine, d.coordinator])).toEqual([
+			['postgres', true],
+			['postgres', false]
+		]);
+		const gauges = await Promise.all(
+			servers.map(async (s) => {
+				const text = await (await fetch(`${s.url}/metrics`)).text();
+				return /^perpustakaan_coordinator (\d)$/m.exec(text)?.[1];
+			})
+		);
+		expect(gauges).toEqual(['1', '0']);
 	});
 
 	it('a record catalogued on A is found by an anonymous search on B within 5 s (NOTIFY, then polling alone)', async () => {

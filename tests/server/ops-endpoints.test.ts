@@ -82,7 +82,7 @@ describe('/readyz', () => {
 		});
 		// SQLite is one connection inside the process: no pool to report (PostgreSQL's pool:
 		// tests/server/postgres-server.test.ts).
-		expect(body.database).toEqual({ engine: 'sqlite', pool: null });
+		expect(body.database).toEqual({ engine: 'sqlite', pool: null, coordinator: true });
 	});
 
 	it('answers 503 naming the failing check until the search index can be loaded', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { config } from './config.ts';
 import { getDb, poolStats, type PoolStats } from './db/index.ts';
+import { isCoordinator } from './db/coordinator.ts';
 import { dialectName, type DialectName } from './db/dialect.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { appVersion } from './paths.ts';
@@ -27,6 +28,11 @@ export interface Check {
 export interface DatabaseInfo {
 	engine: DialectName;
 	pool: PoolStats | null;
+	/**
+	 * Whether this process runs the once-per-library duties (db/coordinator.ts): one process of
+	 * all servers on PostgreSQL, the leader on SQLite.
+	 */
+	coordinator: boolean;
 }
 
 export interface Readiness {
@@ -97,7 +103,7 @@ export async function readiness(): Promise<Readiness> {
 	return {
 		ready: Object.values(checks).every((c) => c.status === 'ok'),
 		checks,
-		database: { engine: dialectName(), pool: poolStats() }
+		database: { engine: dialectName(), pool: poolStats(), coordinator: isCoordinator() }
 	};
 }
 
@@ -150,6 +156,7 @@ export async function metricsSnapshot(): Promise<Snapshot> {
 		},
 		catalog: { byStatus: catalog.byStatus, files: catalog.files, items: catalog.items },
 		freeBytes,
-		databasePool: poolStats()
+		databasePool: poolStats(),
+		coordinator: isCoordinator()
 	};
 }

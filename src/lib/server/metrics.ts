@@ -63,6 +63,10 @@ const pdfQueue = gauge(
 );
 const pdfBusy = gauge('perpustakaan_pdf_workers_busy', 'Extraction workers working on a PDF.');
 const pdfSize = gauge('perpustakaan_pdf_workers_max', 'Size of the PDF extraction worker pool.');
+const coordinator = gauge(
+	'perpustakaan_coordinator',
+	'1 in the one process, of all servers sharing the database, that runs the once-per-library duties (recovery sweeps, e-mail reminders, pruning); else 0.'
+);
 const indexAge = gauge(
 	'perpustakaan_search_index_age_seconds',
 	'Seconds since the loaded search index was built (NaN before the first index is loaded).'
@@ -164,6 +168,8 @@ export interface Snapshot {
 	freeBytes: number | null;
 	/** The PostgreSQL connection pool; null (no pool gauges) on SQLite. */
 	databasePool: PoolFigures | null;
+	/** Whether this process is the library's coordinator (db/coordinator.ts). */
+	coordinator: boolean;
 }
 
 /** A connection pool's figures (db/index.ts `poolStats`; not imported, see the top). */
@@ -193,6 +199,7 @@ export async function render(snap: Snapshot, now = Date.now()): Promise<string> 
 	items.set(snap.catalog.items);
 	freeBytes.set(snap.freeBytes ?? NaN);
 	if (snap.databasePool) setPoolGauges(snap.databasePool);
+	coordinator.set(snap.coordinator ? 1 : 0);
 	return registry.metrics();
 }
 
