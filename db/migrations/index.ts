@@ -17,6 +17,7 @@ import * as m0016 from './0016_cover_variants.ts';
 import * as m0017 from './0017_search_page_terms.ts';
 import * as m0018 from './0018_search_text_postgres.ts';
 import * as m0019 from './0019_catalog_notify.ts';
+import * as m0020 from './0020_search_text_match.ts';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk because Kysely's
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
 	'0016_cover_variants': m0016,
 	'0017_search_page_terms': m0017,
 	'0018_search_text_postgres': m0018,
-	'0019_catalog_notify': m0019
+	'0019_catalog_notify': m0019,
+	'0020_search_text_match': m0020
 };

@@ -50,7 +50,8 @@ describe('migrations', () => {
 				['0016_cover_variants', 'Success'],
 				['0017_search_page_terms', 'Success'],
 				['0018_search_text_postgres', 'Success'],
-				['0019_catalog_notify', 'Success']
+				['0019_catalog_notify', 'Success'],
+				['0020_search_text_match', 'Success']
 			]);
 			const tables = await sql<{
 				name: string;

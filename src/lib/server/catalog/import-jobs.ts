@@ -838,6 +838,18 @@ async function record(tx: Tx, jobId: number, outcomes: Outcome[]): Promise<void>
  * clause (domain code would have to branch on the engine for nothing).
  */
 async function claim(db: Db): Promise<number | null> {
+	// A plain read first: every process of every server polls twice a second, and a write
+	// transaction per poll took the one write lock (on PostgreSQL a pooled connection, BEGIN, the
+	// advisory lock and COMMIT) eight times a second with two servers while no job was queued —
+	// queueing the search log and session writes behind it. The claim below re-checks under the
+	// lock, so a job another process took in between is simply not claimed here.
+	const queued = await db
+		.selectFrom('import_jobs')
+		.select('id')
+		.where('status', '=', 'queued')
+		.limit(1)
+		.executeTakeFirst();
+	if (!queued) return null;
 	return writeTransaction(db, async (tx) => {
 		const next = await tx
 			.selectFrom('import_jobs')

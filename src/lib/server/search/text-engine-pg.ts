@@ -35,14 +35,6 @@ export function tsQuery(terms: Iterable<string>, prefix: string | null = null): 
 export function postgresTextEngine(): TextEngine {
 	const memory = textMemory();
 
-	async function currentFile(publicationId: number): Promise<number | undefined> {
-		const db = await getDb();
-		const { rows } = await sql<{
-			id: number;
-		}>`select id from files where publication_id = ${publicationId} and is_current = 1`.execute(db);
-		return rows[0]?.id;
-	}
-
 	async function readLengths(): Promise<void> {
 		const db = await getDb();
 		const [lengths, count] = await Promise.all([
@@ -78,18 +70,16 @@ export function postgresTextEngine(): TextEngine {
 			const query = tsQuery(terms, prefix);
 			if (!query) return { abstract: [], body: [] };
 			const db = await getDb();
-			const [abstract, body] = await Promise.all([
-				sql<{
-					publication_id: number;
-				}>`select publication_id from search_text where abstract @@ ${query}::tsquery`.execute(db),
-				sql<{
-					publication_id: number;
-				}>`select publication_id from search_text where body @@ ${query}::tsquery`.execute(db)
-			]);
-			return {
-				abstract: abstract.rows.map((r) => r.publication_id),
-				body: body.rows.map((r) => r.publication_id)
-			};
+			// Both columns in one statement, by their GIN indexes (migration 0020 says why a
+			// function: the planner would otherwise scan the table and de-TOAST every body).
+			const { rows } = await sql<{
+				publication_id: number;
+				in_body: boolean;
+			}>`select publication_id, in_body from search_text_match(${query}::tsquery)`.execute(db);
+			const abstract: number[] = [];
+			const body: number[] = [];
+			for (const r of rows) (r.in_body ? body : abstract).push(r.publication_id);
+			return { abstract, body };
 		},
 		records: memory.records,
 		lengthNorm: memory.lengthNorm,
@@ -105,28 +95,36 @@ export function postgresTextEngine(): TextEngine {
 		},
 		async pageHits(publicationId, terms, limit) {
 			if (terms.length === 0) return [];
-			const file = await currentFile(publicationId);
+			const db = await getDb();
+			// One round trip per hit, not two: the current file and its page lists in one
+			// statement (the file id comes back even when no term has a row, for the cache key).
+			// Every statement is a network round trip here, not a call into a library as on
+			// SQLite: per-hit look-ups were most of a search's PostgreSQL time (issue #16 bench).
+			const parts = termParts(terms);
+			const { rows } = await sql<{ file: number; pages: Uint8Array | null }>`select f.id as file,
+				t.pages from files f left join search_page_terms t
+					on t.file_id = f.id and t.term = any(${parts}::text[])
+				where f.publication_id = ${publicationId} and f.is_current = 1`.execute(db);
+			const file = rows[0]?.file;
 			if (file === undefined) return [];
 			const key = `${file} ${limit} ${terms.join(' ')}`;
 			const cached = memory.pageHitCache.get(key);
 			if (cached) return cached;
-			const db = await getDb();
-			// A term with separators (a synonym such as `write-off`) is indexed as its parts.
-			const { rows } = await sql<{ pages: Uint8Array }>`select pages from search_page_terms
-				where file_id = ${file} and term = any(${termParts(terms)}::text[])`.execute(db);
 			const found = new Set<number>();
-			for (const r of rows) for (const page of decodePages(r.pages)) found.add(page);
+			// A term with separators (a synonym such as `write-off`) is indexed as its parts.
+			for (const r of rows) if (r.pages) for (const page of decodePages(r.pages)) found.add(page);
 			const pages = [...found].sort((a, b) => a - b).slice(0, limit);
 			memory.pageHitCache.set(key, pages);
 			return pages;
 		},
 		async pageTexts(publicationId, pages) {
 			if (pages.length === 0) return new Map();
-			const file = await currentFile(publicationId);
-			if (file === undefined) return new Map();
 			const db = await getDb();
-			const { rows } = await sql<{ page: number; text: string }>`select page, text from page_texts
-				where file_id = ${file} and page = any(${pages}::integer[])`.execute(db);
+			// The current file joined in: one round trip (see pageHits).
+			const { rows } = await sql<{ page: number; text: string }>`select t.page, t.text
+				from page_texts t join files f on f.id = t.file_id
+				where f.publication_id = ${publicationId} and f.is_current = 1
+					and t.page = any(${pages}::integer[])`.execute(db);
 			return new Map(rows.map((r) => [r.page, r.text]));
 		},
 		reload,

@@ -56,6 +56,8 @@ export interface SearchLogEntry {
 }
 
 let buffer: SearchLogEntry[] = [];
+/** The flush writing now, if any (see `flush`). */
+let writing: Promise<number> | null = null;
 let flushTimer: NodeJS.Timeout | null = null;
 let pruneTimer: NodeJS.Timeout | null = null;
 
@@ -109,7 +111,8 @@ export function observe(
 /** Buffers one search for the next flush. */
 export function record(entry: SearchLogEntry): void {
 	buffer.push(entry);
-	if (buffer.length >= FLUSH_AT) void flush();
+	// While a write is under way the next one waits for the timer (see `flush`).
+	if (buffer.length >= FLUSH_AT && !writing) void flush();
 	else flushTimer ??= setTimeout(() => void flush(), FLUSH_MS).unref();
 }
 
@@ -118,11 +121,28 @@ export function record(entry: SearchLogEntry): void {
  * statistics are not worth a growing buffer or a retry storm while the disk is full.
  */
 export async function flush(db?: Db): Promise<number> {
+	// One write at a time per process: under load the buffer fills again while a write waits for
+	// the write lock, and each further flush held another pooled connection while it waited (on
+	// PostgreSQL the one advisory lock of all servers) — with several processes' searches
+	// keeping the lock holder's event loop busy, the pool ran out and reads queued behind writes.
+	// A flush asked for meanwhile waits here, without a connection, and writes what is buffered.
+	while (writing) await writing.catch(() => undefined);
 	if (flushTimer) clearTimeout(flushTimer);
 	flushTimer = null;
 	const batch = buffer;
 	buffer = [];
 	if (batch.length === 0) return 0;
+	const done = write(db, batch);
+	writing = done;
+	try {
+		return await done;
+	} finally {
+		writing = null;
+	}
+}
+
+/** Writes one batch of searches (see `flush`). */
+async function write(db: Db | undefined, batch: SearchLogEntry[]): Promise<number> {
 	try {
 		const target = db ?? (await getDb());
 		await writeTransaction(target, (tx) =>
