@@ -36,6 +36,14 @@ process.env.BODY_SIZE_LIMIT ||= String(
 	(Number(process.env.MAX_UPLOAD_MB) || 200) * 1024 * 1024 + 1024 * 1024
 );
 const dataDir = path.resolve(process.env.DATA_DIR);
+/** A shared FILES_DIR (#16) is checked like DATA_DIR: a missing or read-only mount stops the start. */
+const filesDir = process.env.FILES_DIR?.trim() ? path.resolve(process.env.FILES_DIR.trim()) : null;
+
+/** The start checks of both directories (data-dir.js). */
+function probeDirs() {
+	probeDataDir(dataDir);
+	if (filesDir) probeDataDir(filesDir, undefined, 'FILES_DIR');
+}
 
 // The same JSON lines as the application's own logger (lib/server/log.ts).
 const log = pino({
@@ -101,7 +109,7 @@ if (cluster.isPrimary) {
 	const workers = concurrency();
 	if (workers > 1) {
 		try {
-			probeDataDir(dataDir);
+			probeDirs();
 		} catch (err) {
 			fatal(err);
 		}
@@ -196,7 +204,7 @@ if (cluster.isWorker) {
 }
 
 try {
-	probeDataDir(dataDir);
+	probeDirs();
 } catch (err) {
 	fatal(err);
 }

@@ -27,12 +27,15 @@ function scratch(): string {
 }
 
 /** Starts the built server and waits for it to give up; its exit code and what it printed. */
-async function startFailing(dataDir: string): Promise<{ code: number | null; lines: string[] }> {
+async function startFailing(
+	dataDir: string,
+	env: Record<string, string> = {}
+): Promise<{ code: number | null; lines: string[] }> {
 	assertBuilt();
 	const port = await freePort();
 	const child = spawn(process.execPath, ['scripts/start.js'], {
 		cwd: ROOT,
-		env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port) },
+		env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let out = '';
@@ -64,6 +67,20 @@ describe('start checks', () => {
 		expect(line.code).toBe('ENOTDIR');
 		expect(line.msg).toBe(
 			`cannot start: DATA_DIR ${dataDir} cannot be created (ENOTDIR: part of its path is missing or is not a directory): create it or set DATA_DIR to a writable directory`
+		);
+	});
+
+	it('refuses a FILES_DIR that cannot be created, naming FILES_DIR', async () => {
+		const file = path.join(scratch(), 'not-a-mount');
+		fs.writeFileSync(file, 'x');
+		const filesDir = path.join(file, 'files');
+		const line = expectOneClearLine(
+			await startFailing(scratch(), { FILES_DIR: filesDir }),
+			filesDir
+		);
+		expect(line.code).toBe('ENOTDIR');
+		expect(line.msg).toBe(
+			`cannot start: FILES_DIR ${filesDir} cannot be created (ENOTDIR: part of its path is missing or is not a directory): create it or set FILES_DIR to a writable directory`
 		);
 	});
 

@@ -42,8 +42,9 @@ const PROBE_BYTES = 4096;
  * StartFailure describing the first thing that failed.
  * @param {string} dir
  * @param {ProbeFs} [io]
+ * @param {string} [name] the setting that names `dir`, for the message (`FILES_DIR` too)
  */
-export function probeDataDir(dir, io = fs) {
+export function probeDataDir(dir, io = fs, name = 'DATA_DIR') {
 	const probe = path.join(dir, `.write-probe-${process.pid}`);
 	/** @type {'create' | 'write'} */
 	let step = 'create';
@@ -64,7 +65,7 @@ export function probeDataDir(dir, io = fs) {
 		} catch {
 			// the probe could not be created or cannot be removed: the failure below says why
 		}
-		throw describeStartFailure(err, dir, step);
+		throw describeStartFailure(err, dir, step, name);
 	}
 }
 
@@ -90,40 +91,41 @@ function runningAs() {
  * @param {unknown} err
  * @param {string} dir DATA_DIR
  * @param {'create' | 'write' | 'open'} [step] what was being done
+ * @param {string} [name] the setting that names `dir` (DATA_DIR, or FILES_DIR when shared)
  * @returns {StartFailure}
  */
-export function describeStartFailure(err, dir, step = 'open') {
+export function describeStartFailure(err, dir, step = 'open', name = 'DATA_DIR') {
 	if (err instanceof StartFailure) return err;
 	const code = codeOf(err);
 	const db = path.join(dir, 'perpustakaan.sqlite');
-	const elsewhere = 'or set DATA_DIR to a writable directory';
+	const elsewhere = `or set ${name} to a writable directory`;
 	if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL')
 		return new StartFailure(
-			`DATA_DIR ${dir} is full (${code}): free space on its file system (see df -h ${dir}) and start again`,
+			`${name} ${dir} is full (${code}): free space on its file system (see df -h ${dir}) and start again`,
 			code,
 			dir
 		);
 	if (code === 'EROFS' || code.startsWith('SQLITE_READONLY'))
 		return new StartFailure(
-			`DATA_DIR ${dir} is read-only (${code}): mount it read-write ${elsewhere}`,
+			`${name} ${dir} is read-only (${code}): mount it read-write ${elsewhere}`,
 			code,
 			dir
 		);
 	if (step === 'create' && (code === 'ENOTDIR' || code === 'ENOENT' || code === 'EEXIST'))
 		return new StartFailure(
-			`DATA_DIR ${dir} cannot be created (${code}: part of its path is missing or is not a directory): create it ${elsewhere}`,
+			`${name} ${dir} cannot be created (${code}: part of its path is missing or is not a directory): create it ${elsewhere}`,
 			code,
 			dir
 		);
 	if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST')
 		return new StartFailure(
-			`DATA_DIR ${dir} is not a usable directory (${code}): point DATA_DIR at a directory`,
+			`${name} ${dir} is not a usable directory (${code}): point ${name} at a directory`,
 			code,
 			dir
 		);
 	if (code === 'EACCES' || code === 'EPERM')
 		return new StartFailure(
-			`DATA_DIR ${dir} is not writable by ${runningAs()} (${code}): give that user write access (chown/chmod) ${elsewhere}`,
+			`${name} ${dir} is not writable by ${runningAs()} (${code}): give that user write access (chown/chmod) ${elsewhere}`,
 			code,
 			dir
 		);
@@ -141,13 +143,13 @@ export function describeStartFailure(err, dir, step = 'open') {
 		);
 	if (code.startsWith('SQLITE_IOERR') || code === 'EIO')
 		return new StartFailure(
-			`input/output error on DATA_DIR ${dir} (${code}): check the disk (dmesg) and its free space`,
+			`input/output error on ${name} ${dir} (${code}): check the disk (dmesg) and its free space`,
 			code,
 			dir
 		);
 	const message = err instanceof Error ? err.message : String(err);
 	return new StartFailure(
-		`cannot start on DATA_DIR ${dir}${code ? ` (${code})` : ''}: ${message}`,
+		`cannot start on ${name} ${dir}${code ? ` (${code})` : ''}: ${message}`,
 		code || 'unknown',
 		dir,
 		false

@@ -156,6 +156,9 @@ export async function start(): Promise<void> {
 	let db;
 	try {
 		probeDataDir(dir);
+		// A shared FILES_DIR (a mount every server uses) is checked the same way, named as such:
+		// a missing or read-only mount must stop the start, not fail the first upload.
+		if (config.filesShared) probeDataDir(config.workDir, undefined, 'FILES_DIR');
 		db = await getDb();
 	} catch (err) {
 		throw describeStartFailure(err, dir);
